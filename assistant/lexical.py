@@ -1,0 +1,100 @@
+"""Lexical search: BM25 (bm25s) over folded, Dutch-stemmed tokens, with typo-tolerant terms."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from functools import lru_cache
+
+from assistant.text import fold
+
+_TOKEN = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
+
+
+@lru_cache(maxsize=1)
+def _stemmer():
+    import Stemmer
+
+    return Stemmer.Stemmer("dutch")
+
+
+@lru_cache(maxsize=1)
+def stopwords() -> frozenset[str]:
+    from bm25s.stopwords import STOPWORDS_DUTCH
+
+    extra = {"wel", "nog", "ook", "eigenlijk", "gewoon", "dan", "mijn", "ons", "onze", "jullie",
+             "kan", "kunnen", "mag", "moet", "moeten", "wordt", "worden", "welke", "wat", "hoe",
+             "waar", "wie", "waarom", "wanneer", "staat", "staan", "klopt", "er", "daar", "hier",
+             "zit", "zitten", "gaat", "gaan", "volgens", "s", "t"}
+    return frozenset(fold(w) for w in STOPWORDS_DUTCH) | extra
+
+
+def words(text: str) -> list[str]:
+    """Folded word tokens ("Geïntegreerde" -> "geintegreerde"), apostrophes kept inside."""
+    return _TOKEN.findall(fold(text).replace("’", "'"))
+
+
+def content_words(text: str) -> list[str]:
+    sw = stopwords()
+    return [w for w in words(text) if w not in sw and len(w) > 1]
+
+
+def stems(tokens: Sequence[str]) -> list[str]:
+    return _stemmer().stemWords(list(tokens))
+
+
+def analyze(text: str) -> list[str]:
+    """Index/query terms: folded content words, stemmed."""
+    return stems(content_words(text))
+
+
+class LexicalIndex:
+    """BM25 over chunk texts; rebuilt at start-up (well under a second for this corpus)."""
+
+    def __init__(self, ids: Sequence[str], texts: Sequence[str]):
+        import bm25s
+
+        self.ids = list(ids)
+        self.vocab: set[str] = set()
+        corpus = []
+        for t in texts:
+            toks = content_words(t)
+            self.vocab.update(toks)
+            corpus.append(stems(toks) or ["_"])
+        self._bm25 = bm25s.BM25()
+        self._bm25.index(corpus, show_progress=False)
+        self._known_stems = set(stems(sorted(self.vocab)))
+
+    def correct(self, tokens: Sequence[str], min_len: int = 6) -> list[str]:
+        """Replace unknown words by a corpus word one edit away (two for long words)."""
+        from rapidfuzz import process
+        from rapidfuzz.distance import Levenshtein
+
+        out = []
+        vocab = list(self.vocab)
+        for tok in tokens:
+            if tok in self.vocab or len(tok) < min_len or not tok.isalpha():
+                out.append(tok)
+                continue
+            limit = 1 if len(tok) < 10 else 2
+            hit = process.extractOne(tok, vocab, scorer=Levenshtein.distance,
+                                     score_cutoff=limit)
+            out.append(hit[0] if hit else tok)
+        return out
+
+    def search(self, tokens: Sequence[str], k: int,
+               allowed: Sequence[int] | None = None) -> list[tuple[str, float]]:
+        """(chunk id, BM25 score) best first for already-analyzed query ``tokens``."""
+        terms = [t for t in stems(tokens) if t in self._known_stems]
+        if not terms or not self.ids:
+            return []
+        import numpy as np
+
+        mask = None
+        if allowed is not None:
+            mask = np.zeros(len(self.ids), dtype=float)
+            mask[list(allowed)] = 1.0
+        n = min(k, len(self.ids))
+        docs, scores = self._bm25.retrieve([terms], k=n, show_progress=False, weight_mask=mask,
+                                           n_threads=1)
+        return [(self.ids[int(d)], float(s)) for d, s in zip(docs[0], scores[0]) if s > 0]

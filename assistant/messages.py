@@ -1,0 +1,36 @@
+"""Everything the assistant says to a user, in Dutch, in one place so it can be reviewed."""
+
+from __future__ import annotations
+
+LEAD = {
+    "ouder": "Dit staat er in de documenten over uw vraag. Hieronder leest u de zinnen zelf, "
+             "met de bron erbij.",
+    "leraar": "Wat de documenten hierover zeggen, letterlijk geciteerd:",
+    "beleid": "Vindplaatsen in de documenten (letterlijke citaten met document, paragraaf en "
+              "pagina):",
+}
+FURTHER_HEADING = "Waar kunt u verder terecht?"
+FURTHER_NOTE = ("Hebt u een vraag over uw eigen kind? Bespreek het met de school (de leraar of "
+                "de intern begeleider). Wat de documenten zeggen over wie u verder helpt:")
+NOT_IN_DOCUMENTS = ("Dit staat niet in de documenten die ik kan doorzoeken. Ik geef daarom "
+                    "geen antwoord op deze vraag.")
+CLOSEST = "Deze passages komen het dichtst in de buurt (mogelijk relevant):"
+SOURCES = "Bronnen"
+REFERENCE = "Bronvermelding"
+EMPTY_QUESTION = "Typ eerst een vraag."
+TOO_LONG = ("Uw vraag was erg lang. Ik heb alleen de eerste {n} tekens gebruikt. Stel liever "
+            "een korte vraag.")
+NO_INDEX = ("Er is nog geen zoekindex. Start de assistent opnieuw, of voer "
+            "`python -m ingest` uit.")
+SEARCHED_FOR = "Gezocht op: {query}"
+ENGLISH_NOTE = ("De documenten zijn Nederlandstalig; ik antwoord daarom in het Nederlands met "
+                "letterlijke citaten.")
+
+CHECK_VERDICT = {
+    "verbatim": "Dit staat letterlijk in het document.",
+    "supported": "Dit staat in het document, in andere woorden. Zie het citaat hieronder.",
+    "different": "Dit staat er niet zo: het document zegt iets anders.",
+    "not_found": "Deze bewering heb ik niet gevonden in de documenten.",
+}
+CHECK_DIFF_HEADING = "Verschillen (uw tekst → het document):"
+CHECK_SOURCE = "Wat het document zegt:"

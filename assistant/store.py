@@ -1,0 +1,121 @@
+"""The vector-store seam: Chroma, embedded (PersistentClient) or a server (HttpClient).
+
+An index is a *generation*: one Chroma collection with every chunk, plus a manifest record in a
+small meta collection that names the active generation. An ingest writes a new generation and
+only then flips the manifest (one SQLite transaction), so a crash part-way leaves the previous
+index answering; readers notice the flip and reload.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+
+from assistant.types import Chunk
+
+log = logging.getLogger(__name__)
+
+META_ID = "manifest"
+
+
+class StoreError(RuntimeError):
+    pass
+
+
+def make_client(data_dir: Path, host: str | None = None, port: int = 8000):
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+    if host:
+        try:
+            client = chromadb.HttpClient(host=host, port=port, settings=chroma_settings)
+            client.heartbeat()
+        except Exception as e:
+            raise StoreError(f"cannot reach the Chroma server at {host}:{port}: start it with "
+                             f"`chroma run --path DIR --host {host} --port {port}`") from e
+        return client
+    (data_dir / "chroma").mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(data_dir / "chroma"), settings=chroma_settings)
+
+
+class ChromaStore:
+    def __init__(self, client, prefix: str = "inclusief"):
+        self.client = client
+        self.prefix = prefix
+        self._meta = client.get_or_create_collection(
+            f"{prefix}_meta", embedding_function=None, metadata={"hnsw:space": "cosine"})
+
+    # --- manifest ---------------------------------------------------------------------------
+    def manifest(self) -> dict | None:
+        got = self._meta.get(ids=[META_ID], include=["documents"])
+        if not got["ids"]:
+            return None
+        return json.loads(got["documents"][0])
+
+    def write_manifest(self, manifest: dict) -> None:
+        self._meta.upsert(ids=[META_ID], documents=[json.dumps(manifest, ensure_ascii=False)],
+                          embeddings=[[0.0]])
+
+    # --- generations ------------------------------------------------------------------------
+    def collection_name(self, generation: str) -> str:
+        return f"{self.prefix}_g{generation}"
+
+    def new_generation(self, generation: str):
+        name = self.collection_name(generation)
+        self.drop(name)
+        return self.client.create_collection(name, embedding_function=None,
+                                             metadata={"hnsw:space": "cosine"})
+
+    def collection(self, name: str):
+        return self.client.get_collection(name, embedding_function=None)
+
+    def drop(self, name: str) -> None:
+        try:
+            self.client.delete_collection(name)
+        except Exception:  # not there: nothing to drop
+            pass
+
+    def drop_stale(self, keep: str) -> list[str]:
+        """Remove generations other than ``keep`` (left by an interrupted or older ingest)."""
+        dropped = []
+        for col in self.client.list_collections():
+            name = col if isinstance(col, str) else col.name
+            if name.startswith(f"{self.prefix}_g") and name != keep:
+                self.drop(name)
+                dropped.append(name)
+        return dropped
+
+
+def add_chunks(collection, chunks: Sequence[Chunk], vectors: Sequence[Sequence[float]],
+               batch: int = 256) -> None:
+    for i in range(0, len(chunks), batch):
+        part = chunks[i:i + batch]
+        collection.add(ids=[c.id for c in part], documents=[c.text for c in part],
+                       metadatas=[c.metadata() for c in part],
+                       embeddings=[list(v) for v in vectors[i:i + batch]])
+
+
+def all_records(collection, include_vectors: bool = False) -> tuple[list[Chunk], list]:
+    include = ["documents", "metadatas"] + (["embeddings"] if include_vectors else [])
+    got = collection.get(include=include)
+    chunks = [Chunk.from_record(i, d, m) for i, d, m in
+              zip(got["ids"], got["documents"], got["metadatas"])]
+    vectors = list(got["embeddings"]) if include_vectors else []
+    return chunks, vectors
+
+
+def query(collection, vector: Sequence[float], k: int,
+          docs: Sequence[str] | None = None) -> list[tuple[str, float]]:
+    """(chunk id, cosine similarity) best first."""
+    where = None
+    if docs:
+        where = {"doc": docs[0]} if len(docs) == 1 else {"doc": {"$in": list(docs)}}
+    n = min(k, collection.count())
+    if n == 0:
+        return []
+    res = collection.query(query_embeddings=[list(vector)], n_results=n, where=where,
+                           include=["distances"])
+    return [(i, 1.0 - float(d)) for i, d in zip(res["ids"][0], res["distances"][0])]

@@ -1,0 +1,115 @@
+"""Pure text helpers shared by ingest, retrieval, answering and eval: folding and sentences."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+BULLETS = "\uf0b7\uf0a7\uf076\uf0d8\uf0fc•▪◦●■□➢►▶–"  # glyphs PDF extraction leaves in front of list items
+_BULLET_GLYPHS = "\uf0b7\uf0a7\uf076\uf0d8\uf0fc•▪◦●■□➢►▶"
+_WS = re.compile(r"\s+")
+_HYPHEN_JOIN = re.compile(r"(?<=\w)[-\u00ad]\s*(?=\w)")
+_QUOTES = str.maketrans({"‘": "'", "’": "'", "‚": "'", "“": '"', "”": '"', "„": '"', "´": "'",
+                         "`": "'"})
+
+
+def fold_ws(text: str) -> str:
+    """Collapse every run of whitespace to one space."""
+    return _WS.sub(" ", text).strip()
+
+
+def strip_accents(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def fold(text: str) -> str:
+    """Case- and accent-folded form for matching words ("Geïntegreerde" -> "geintegreerde")."""
+    return strip_accents(text).casefold()
+
+
+def match_key(text: str) -> str:
+    """The form in which a quote must stand verbatim in a text.
+
+    Formatting that PDF extraction varies is folded on both sides: whitespace, bullet glyphs,
+    typographic quotes and hyphens at line breaks ("onder- wijs" ~ "onderwijs"). Words, numbers
+    and their order are kept, so a changed number or name never matches.
+    """
+    text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
+    text = "".join(" " if c in _BULLET_GLYPHS else c for c in text)
+    text = _HYPHEN_JOIN.sub("", text)
+    return fold_ws(text)
+
+
+def contains_verbatim(haystack: str, quote: str) -> bool:
+    key = match_key(quote)
+    return bool(key) and key in match_key(haystack)
+
+
+# --- sentences -------------------------------------------------------------------------------
+
+# Dutch abbreviations that end in a period without ending the sentence.
+ABBREVIATIONS = {
+    "bijv", "bv", "o.a", "oa", "t.b.v", "m.b.t", "mbt", "e.d", "d.w.z", "dwz", "enz", "nr", "art",
+    "o.m", "i.p.v", "ipv", "m.n", "i.c.m", "t.a.v", "tav", "z.s.m", "evt", "ca", "incl", "excl",
+    "blz", "pag", "jl", "vgl", "resp", "e.a", "etc", "dr", "drs", "ir", "prof", "dhr",
+    "mevr", "t/m", "m.i.v", "n.a.v", "a.s", "z.g", "zgn", "i.s.m", "o.b.v", "obv", "m.u.v",
+    "v.w.b", "t.z.t", "w.o", "c.q", "cq",
+}
+
+_SENT_END = re.compile(r"([.!?…])([\"'”’)\]]*)(\s+)(?=[\"'“‘(\[]?[A-ZÀ-Þ0-9\uf0b7•▪–-])")
+_LINE_BREAK_BLOCK = re.compile(r"\n\s*\n|\n(?=\s*[\uf0b7•▪◦●■➢►▶\-–]\s)|\n(?=\s*\d+[.)]\s)")
+
+
+def _is_abbreviation(text: str, dot_pos: int) -> bool:
+    start = dot_pos
+    while start > 0 and not text[start - 1].isspace() and text[start - 1] not in "([\"'“‘":
+        start -= 1
+    word = text[start:dot_pos].casefold()
+    if not word:
+        return False
+    if word in ABBREVIATIONS or word.rstrip(".") in ABBREVIATIONS:
+        return True
+    if len(word) == 1 and word.isalpha():  # initials: "J. de Vries"
+        return True
+    if re.fullmatch(r"\d+(\.\d+)*", word):  # section numbers "9.4." are not sentence ends
+        return True
+    return False
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Sentence (start, end) offsets into ``text``; spans are stripped and never overlap.
+
+    Blank lines, list bullets and numbered list items also end a sentence, so a quote never
+    runs across two list items.
+    """
+    spans: list[tuple[int, int]] = []
+    blocks: list[tuple[int, int]] = []
+    pos = 0
+    for m in _LINE_BREAK_BLOCK.finditer(text):
+        blocks.append((pos, m.start()))
+        pos = m.end()
+    blocks.append((pos, len(text)))
+    for b_start, b_end in blocks:
+        block = text[b_start:b_end]
+        cur = 0
+        for m in _SENT_END.finditer(block):
+            if m.group(1) == "." and _is_abbreviation(block, m.start(1)):
+                continue
+            end = m.end(2)
+            spans.append((b_start + cur, b_start + end))
+            cur = m.end(3)
+        spans.append((b_start + cur, b_end))
+    out = []
+    for s, e in spans:
+        while s < e and (text[s].isspace() or text[s] in _BULLET_GLYPHS):
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if e > s:
+            out.append((s, e))
+    return out
+
+
+def split_sentences(text: str) -> list[str]:
+    return [text[s:e] for s, e in sentence_spans(text)]

