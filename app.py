@@ -11,9 +11,9 @@ os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
 os.environ["ANONYMIZED_TELEMETRY"] = "False"
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-import argparse  # noqa: E402
-import logging  # noqa: E402
-import sys  # noqa: E402
+import argparse
+import logging
+import sys
 
 log = logging.getLogger("app")
 

@@ -16,7 +16,14 @@ from assistant.lexical import analyze
 from assistant.text import contains_verbatim, fold, sentence_spans
 from assistant.types import Passage
 
-_QUOTED = re.compile(r"[‘'“\"„]([^‘’'“”\"„]{25,})[’'”\"]")
+# A quotation: opening mark not inside a word ("regio's" is no quote), closing mark not
+# followed by a letter.
+_QUOTED = re.compile(r"(?:^|(?<=[\s:(]))[‘'“\"„]([^‘’“”\"„]{25,}?)[’'”\"](?![^\W\d_])")
+_ATTRIBUTION = re.compile(
+    r"^\s*(?:uit\s+(?:het|de)\s+[\w\-é]+(?:\s+[\w\-é]+)?\s+(?:blijkt|volgt)\s+dat\s+"
+    r"|volgens\s+(?:het|de)\s+[\w\-é]+\s+|(?:het|de)\s+[\w\-é]+\s+(?:stelt|zegt|meldt)\s+dat\s+)",
+    re.I)
+_PERSONAL = re.compile(r"\b(?:ik|mijn|wij|we|ons|onze|mij)\b", re.I)
 _KLOPT = re.compile(r"\bklopt (?:het|dit|dat)(?: wel)?,? dat\s+(.+?)(?:\?|$)", re.I | re.S)
 _NUMBER_WORDS = {
     "een", "twee", "drie", "vier", "vijf", "zes", "zeven", "acht", "negen", "tien", "elf",
@@ -55,9 +62,14 @@ def extract_statement(question: str) -> str | None:
     if quoted:
         return max(quoted, key=len)
     m = _KLOPT.search(question)
-    if m and len(m.group(1).split()) >= 5:
-        return m.group(1).strip()
-    return None
+    if not m or len(m.group(1).split()) < 5:
+        return None
+    claim = m.group(1).strip()
+    rest = question[m.end():]
+    # "Klopt het dat mijn zoon ...? Waarom?" is a question about one's own case, not a check
+    if _PERSONAL.search(claim) or "?" in rest:
+        return None
+    return claim
 
 
 def best_match(statement: str, passages: Sequence[Passage], idf) -> Match | None:
@@ -66,54 +78,94 @@ def best_match(statement: str, passages: Sequence[Passage], idf) -> Match | None
     best: Match | None = None
     for p in passages:
         spans = sentence_spans(p.chunk.text)
-        windows = [(s, e) for s, e in spans]
-        windows += [(spans[i][0], spans[i + 1][1]) for i in range(len(spans) - 1)]
+        windows = [(spans[i][0], spans[min(i + n, len(spans)) - 1][1])
+                   for n in (1, 2, 3) for i in range(len(spans) - n + 1)]
         for s, e in windows:
             have = terms & set(analyze(p.chunk.text[s:e]))
             cov = sum(idf(t) for t in have) / total
-            cov -= 0.02 * (e - s > 1.6 * len(statement))  # prefer one sentence to two
+            cov -= 0.03 * max(0.0, (e - s) / max(len(statement), 1) - 1.5)  # prefer short
             if best is None or cov > best.coverage + 1e-9:
                 best = Match(p, s, e, cov)
     return best
 
 
-def _is_fact(tokens: Sequence[str]) -> bool:
-    for t in tokens:
-        f = fold(t)
-        if any(ch.isdigit() for ch in t) or f in _NUMBER_WORDS or f in _ACTORS:
-            return True
-        if t[:1].isupper() and len(t) > 2:
-            return True
-    return False
+def _category(token: str, sentence_start: bool) -> str | None:
+    """"number" (digits, number words, dates), "actor", "name" (capitalized), or None."""
+    f = fold(token)
+    if any(ch.isdigit() for ch in token) or f in _NUMBER_WORDS:
+        return "number"
+    if f in _ACTORS:
+        return "actor"
+    if token[:1].isupper() and len(token) > 2 and not sentence_start:
+        return "name"
+    return None
 
 
-def differences(statement: str, sentence: str) -> list[tuple[str, str]]:
-    """(in statement, in document) pairs where numbers, years, names or actors differ."""
-    a = _TOKEN.findall(statement)
-    b = _TOKEN.findall(sentence)
-    sm = difflib.SequenceMatcher(None, [fold(x) for x in a], [fold(x) for x in b],
-                                 autojunk=False)
-    out = []
-    for op, i1, i2, j1, j2 in sm.get_opcodes():
-        if op != "replace":
-            continue
-        left, right = a[i1:i2], b[j1:j2]
-        if not (_is_fact(left) or _is_fact(right)):
-            continue
-        if len(left) > 8 or len(right) > 8:  # a rewording, not one changed fact
-            left, right = _fact_tokens(left), _fact_tokens(right)
-            if not left or not right or {fold(x) for x in left} == {fold(x) for x in right}:
-                continue
-        out.append((" ".join(left), " ".join(right)))
+_FRACTIONS = {"helft", "derde", "kwart", "vierde", "vijfde", "tiende", "procent"}
+
+
+def _facts(tokens: Sequence[str], indexes: Sequence[int]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for i in indexes:
+        start = i == 0 or tokens[i - 1].endswith((".", "?", "!", ":"))
+        word = fold(tokens[i])
+        if word == "een" and not (i + 1 < len(tokens) and fold(tokens[i + 1]) in _FRACTIONS):
+            continue  # the article, not the number
+        cat = _category(tokens[i], start)
+        if cat and word not in {"de", "het"}:
+            out.setdefault(cat, []).append(tokens[i])
     return out
 
 
-def _fact_tokens(tokens: Sequence[str]) -> list[str]:
-    return [t for t in tokens if _is_fact([t]) and fold(t) not in {"een", "de", "het"}]
+def differences(statement: str, passage: str) -> list[tuple[str, str]]:
+    """(in statement, in document) pairs where numbers, years, names or actors differ.
+
+    The statement is aligned with the passage word by word. Between two aligned stretches, the
+    facts the statement has are paired, per kind, with the facts the passage has in the same
+    gap instead ("de helft" -> "een derde", "Kentalis" -> "Auris", "2025" -> "2024").
+    """
+    a = [t.strip("'’-") for t in _TOKEN.findall(statement) if t.strip("'’-")]
+    b = [t.strip("'’-") for t in _TOKEN.findall(passage) if t.strip("'’-")]
+    sm = difflib.SequenceMatcher(None, [fold(x) for x in a], [fold(x) for x in b],
+                                 autojunk=False)
+    blocks = [m for m in sm.get_matching_blocks() if m.size]
+    if not blocks:
+        return []
+    gaps = [(range(0, blocks[0].a), range(max(0, blocks[0].b - 4), blocks[0].b))]
+    for m, n in zip(blocks, blocks[1:]):
+        gaps.append((range(m.a + m.size, n.a), range(m.b + m.size, n.b)))
+    last = blocks[-1]
+    gaps.append((range(last.a + last.size, len(a)),
+                 range(last.b + last.size, min(len(b), last.b + last.size + 4))))
+    out = []
+    rest_a: dict[str, list[str]] = {}
+    for ga, gb in gaps:
+        left, right = _facts(a, list(ga)), _facts(b, list(gb))
+        for cat, words in left.items():
+            if right.get(cat):
+                out.append((" ".join(words), " ".join(right[cat])))
+            else:
+                rest_a.setdefault(cat, []).extend(words)
+    # a fact that moved ("Kentalis is in 2024" vs "Auris is in 2024"): pair what is left
+    window = range(max(0, blocks[0].b - 4), min(len(b), last.b + last.size + 4))
+    in_blocks = {j for m in blocks for j in range(m.b, m.b + m.size)}
+    paired_b = {w for _, r in out for w in r.split()}
+    rest_b = _facts(b, [j for j in window if j not in in_blocks])
+    for cat, words in rest_a.items():
+        others = [w for w in rest_b.get(cat, []) if w not in paired_b]
+        if others:
+            out.append((" ".join(words), " ".join(others)))
+    return out
+
+
+def strip_attribution(statement: str) -> str:
+    """ "Uit het inspectieonderzoek blijkt dat X" -> "X": who says it is not what is said."""
+    return _ATTRIBUTION.sub("", statement, count=1).strip() or statement
 
 
 def verdict(statement: str, passages: Sequence[Passage], idf, threshold: float = 0.5
             ) -> tuple[str, Match | None, list[tuple[str, str]]]:
+    statement = strip_attribution(statement)
     for p in passages:
         if contains_verbatim(p.chunk.text, statement):
             m = best_match(statement, [p], idf)

@@ -12,7 +12,7 @@ from assistant.config import RetrievalSettings
 from assistant.lexical import LexicalIndex, analyze, stems
 from assistant.query import SearchQuery, build_query
 from assistant.store import ChromaStore, all_records
-from assistant.store import query as dense_query
+from assistant.store import query_units
 from assistant.types import Chunk, DocInfo, Passage
 
 log = logging.getLogger(__name__)
@@ -39,15 +39,17 @@ def rrf(rankings: dict[str, Sequence[str]], weights: dict[str, float], k: int = 
 class _Loaded:
     """One generation of the index, loaded into memory (immutable once built)."""
 
-    def __init__(self, manifest: dict, chunks: list[Chunk], collection):
+    def __init__(self, manifest: dict, chunks: list[Chunk], units):
         self.manifest = manifest
         self.generation = manifest["generation"]
-        self.collection = collection
+        self.units = units
         self.chunks = {c.id: c for c in chunks}
         self.order = sorted(chunks, key=lambda c: (c.doc, c.order))
         self.position = {c.id: i for i, c in enumerate(self.order)}
         self.ids = [c.id for c in self.order]
-        self.lexical = LexicalIndex(self.ids, [c.text for c in self.order])
+        # BM25 also sees the section path (the embedder never does: it hurts dense retrieval)
+        self.lexical = LexicalIndex(self.ids, [f"{c.section or ''}\n{c.text}"
+                                               for c in self.order])
         df: Counter[str] = Counter()
         for c in self.order:
             df.update(set(analyze(c.text)))
@@ -82,9 +84,8 @@ class SearchIndex:
             raise NoIndexError(
                 f"the index was built with {manifest.get('model_id')}, the settings say "
                 f"{getattr(self.embedder, 'model_id', '?')}: run `python -m ingest --rebuild`")
-        collection = self.store.collection(manifest["collection"])
-        chunks, _ = all_records(collection)
-        loaded = _Loaded(manifest, chunks, collection)
+        chunks, _ = all_records(self.store.collection(manifest["collection"]))
+        loaded = _Loaded(manifest, chunks, self.store.collection(manifest["units_collection"]))
         with self._lock:
             self._loaded = loaded
         log.info("index loaded generation=%s chunks=%d", loaded.generation, len(chunks))
@@ -129,7 +130,7 @@ class SearchIndex:
     def dense(self, q: SearchQuery, k: int, docs: Sequence[str] | None = None
               ) -> list[tuple[str, float]]:
         vector = self.embedder.embed_query(q.dense)
-        return dense_query(self.state.collection, vector, k, docs)
+        return query_units(self.state.units, vector, k, docs)
 
     def lexical(self, q: SearchQuery, k: int, docs: Sequence[str] | None = None
                 ) -> list[tuple[str, float]]:

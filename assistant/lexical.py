@@ -25,7 +25,10 @@ def stopwords() -> frozenset[str]:
     extra = {"wel", "nog", "ook", "eigenlijk", "gewoon", "dan", "mijn", "ons", "onze", "jullie",
              "kan", "kunnen", "mag", "moet", "moeten", "wordt", "worden", "welke", "wat", "hoe",
              "waar", "wie", "waarom", "wanneer", "staat", "staan", "klopt", "er", "daar", "hier",
-             "zit", "zitten", "gaat", "gaan", "volgens", "s", "t"}
+             "zit", "zitten", "gaat", "gaan", "volgens", "s", "t", "zoon", "zoontje", "dochter",
+             "dochtertje", "kind", "ik", "wij", "we", "gewoon", "helemaal", "niks", "nou",
+             "straks", "ooit", "gewone", "echt", "best", "soms", "allemaal", "iets", "graag", "noemt",
+             "noemen", "precies", "daarvoor", "daar", "zo'n", "lukt", "klopt", "zin", "vraag"}
     return frozenset(fold(w) for w in STOPWORDS_DUTCH) | extra
 
 
@@ -55,15 +58,12 @@ class LexicalIndex:
         import bm25s
 
         self.ids = list(ids)
-        self.vocab: set[str] = set()
-        corpus = []
-        for t in texts:
-            toks = content_words(t)
-            self.vocab.update(toks)
-            corpus.append(stems(toks) or ["_"])
+        tokenized = [content_words(t) for t in texts]
+        self.vocab: set[str] = set().union(*tokenized) if tokenized else set()
+        corpus = [stems(toks) or ["_"] for toks in tokenized]
         self._bm25 = bm25s.BM25()
         self._bm25.index(corpus, show_progress=False)
-        self._known_stems = set(stems(sorted(self.vocab)))
+        self._known_stems = {t for doc in corpus for t in doc}
 
     def correct(self, tokens: Sequence[str], min_len: int = 6) -> list[str]:
         """Replace unknown words by a corpus word one edit away (two for long words)."""

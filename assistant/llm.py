@@ -195,8 +195,8 @@ def support(sentence: str, passage: Passage) -> tuple[float, str]:
     if qualifiers_missing(sentence, " ".join(x for x in (quote, c.title, c.section) if x)):
         return 0.0, quote
     coverage = len(terms & content_terms(hay)) / len(terms)
-    if (coverage < MIN_SUPPORT and len(sentence) >= 20
-            and fuzz.partial_ratio(fold_ws(fold(sentence)), fold_ws(fold(hay))) >= MIN_PARTIAL_RATIO):
+    near_verbatim = fuzz.partial_ratio(fold_ws(fold(sentence)), fold_ws(fold(hay)))
+    if coverage < MIN_SUPPORT and len(sentence) >= 20 and near_verbatim >= MIN_PARTIAL_RATIO:
         return 1.0, quote
     return coverage, quote
 
@@ -333,7 +333,7 @@ class LLMAnswerer:
             return self._fallback(question, passages, style, "no_passages")
         try:
             reply = self._chat(build_messages(question, given, style))
-        except Exception as e:  # noqa: BLE001 - any backend failure means: answer extractively
+        except Exception as e:  # noqa: BLE001 - any backend failure: answer extractively
             return self._fallback(question, passages, style, "llm_error",
                                   error=f"{type(e).__name__}: {e}")
         draft, stats = check_reply(reply, given, self.docs)

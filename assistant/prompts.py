@@ -52,11 +52,11 @@ STYLE_INSTRUCTIONS: dict[str, str] = {
     ),
 }
 
-_NEUTRALIZE = str.maketrans({"<": "‹", ">": "›"})
+_NEUTRALIZE = str.maketrans({"<": "\u2039", ">": "\u203a"})  # look-alike guillemets
 
 
 def neutralize(text: str) -> str:
-    """Make ``text`` unable to open or close a delimiter tag (``<`` and ``>`` become ‹ ›)."""
+    """Make ``text`` unable to open or close a delimiter tag (``<`` and ``>`` become guillemets)."""
     return text.translate(_NEUTRALIZE)
 
 

@@ -63,11 +63,17 @@ class ChromaStore:
     def collection_name(self, generation: str) -> str:
         return f"{self.prefix}_g{generation}"
 
+    def units_name(self, generation: str) -> str:
+        return f"{self.prefix}_g{generation}_u"
+
     def new_generation(self, generation: str):
-        name = self.collection_name(generation)
-        self.drop(name)
-        return self.client.create_collection(name, embedding_function=None,
-                                             metadata={"hnsw:space": "cosine"})
+        """Two fresh collections: chunks (text, metadata, pooled vector) and their units."""
+        made = []
+        for name in (self.collection_name(generation), self.units_name(generation)):
+            self.drop(name)
+            made.append(self.client.create_collection(name, embedding_function=None,
+                                                      metadata={"hnsw:space": "cosine"}))
+        return tuple(made)
 
     def collection(self, name: str):
         return self.client.get_collection(name, embedding_function=None)
@@ -83,7 +89,7 @@ class ChromaStore:
         dropped = []
         for col in self.client.list_collections():
             name = col if isinstance(col, str) else col.name
-            if name.startswith(f"{self.prefix}_g") and name != keep:
+            if name.startswith(f"{self.prefix}_g") and name not in (keep, f"{keep}_u"):
                 self.drop(name)
                 dropped.append(name)
         return dropped
@@ -107,15 +113,44 @@ def all_records(collection, include_vectors: bool = False) -> tuple[list[Chunk],
     return chunks, vectors
 
 
+def add_units(collection, units: Sequence[tuple[str, str, str, str]],
+              vectors: Sequence[Sequence[float]], batch: int = 256) -> None:
+    """Units as (unit id, chunk id, doc, text)."""
+    for i in range(0, len(units), batch):
+        part = units[i:i + batch]
+        collection.add(ids=[u[0] for u in part], documents=[u[3] for u in part],
+                       metadatas=[{"chunk": u[1], "doc": u[2]} for u in part],
+                       embeddings=[list(v) for v in vectors[i:i + batch]])
+
+
+def _where(docs: Sequence[str] | None):
+    if not docs:
+        return None
+    return {"doc": docs[0]} if len(docs) == 1 else {"doc": {"$in": list(docs)}}
+
+
 def query(collection, vector: Sequence[float], k: int,
           docs: Sequence[str] | None = None) -> list[tuple[str, float]]:
-    """(chunk id, cosine similarity) best first."""
-    where = None
-    if docs:
-        where = {"doc": docs[0]} if len(docs) == 1 else {"doc": {"$in": list(docs)}}
+    """(record id, cosine similarity) best first."""
     n = min(k, collection.count())
     if n == 0:
         return []
-    res = collection.query(query_embeddings=[list(vector)], n_results=n, where=where,
+    res = collection.query(query_embeddings=[list(vector)], n_results=n, where=_where(docs),
                            include=["distances"])
     return [(i, 1.0 - float(d)) for i, d in zip(res["ids"][0], res["distances"][0])]
+
+
+def query_units(collection, vector: Sequence[float], k: int,
+                docs: Sequence[str] | None = None) -> list[tuple[str, float]]:
+    """(chunk id, best unit similarity) for the ``k`` best chunks, best first."""
+    n = min(k * 4, collection.count())
+    if n == 0:
+        return []
+    res = collection.query(query_embeddings=[list(vector)], n_results=n, where=_where(docs),
+                           include=["distances", "metadatas"])
+    best: dict[str, float] = {}
+    for meta, dist in zip(res["metadatas"][0], res["distances"][0]):
+        cid = meta["chunk"]
+        if cid not in best:
+            best[cid] = 1.0 - float(dist)
+    return list(best.items())[:k]

@@ -52,12 +52,20 @@ summary:focus-visible, a.cite:focus-visible, button:focus-visible {
 .check table.diffs td, .check table.diffs th { border: 1px solid var(--border-color-primary);
   padding: .25em .5em; vertical-align: top; }
 .docs-wrap { overflow-x: auto; }
-table.docs { border-collapse: collapse; width: 100%; }
-table.docs th, table.docs td { border-bottom: 1px solid var(--border-color-primary);
-  padding: .4em .5em; text-align: left; vertical-align: top; }
+#documenten table.docs { border-collapse: collapse; width: 100%; border: none; }
+#documenten table.docs th, #documenten table.docs td { border: none;
+  border-bottom: 1px solid var(--border-color-primary); padding: .4em .5em; text-align: left;
+  vertical-align: top; }
+#documenten table.docs td:first-child { font-weight: 600; }
+#documenten table.docs small { font-weight: 400; color: var(--body-text-color-subdued); }
 .privacy-note { font-size: .9em; color: var(--body-text-color-subdued); }
 @media (max-width: 640px) {
-  table.docs { font-size: .9em; }
+  #documenten table.docs thead { display: none; }
+  #documenten table.docs tr { display: block; padding: .5em 0;
+    border-bottom: 1px solid var(--border-color-primary); }
+  #documenten table.docs td { display: block; border: none; padding: .1em 0; }
+  #documenten table.docs td[data-label]::before { content: attr(data-label) ": ";
+    color: var(--body-text-color-subdued); }
   #bronnen .bron-context { max-height: 16em; }
 }
 """
@@ -113,11 +121,11 @@ def build_ui(assistant: AssistantLike, settings: Settings,
         gr.Markdown(f"# {UI_TEXT['title']}\n\n{UI_TEXT['intro']}", elem_classes="app-intro")
         with gr.Tabs():
             with gr.Tab(UI_TEXT["tab_chat"], id="chat"):
-                _chat_tab(h, conv, prefs, default_style)
+                doc_filter = _chat_tab(h, conv, prefs, default_style)
             with gr.Tab(UI_TEXT["tab_check"], id="check"):
                 _check_tab(h, prefs)
             with gr.Tab(UI_TEXT["tab_docs"], id="docs"):
-                docs_html = _docs_tab(h, settings)
+                docs_html = _docs_tab(h, settings, doc_filter)
         demo.load(h.documents_html, outputs=docs_html, api_visibility=PRIVATE)
 
         def ask(question: str, style: str = "leraar") -> tuple[str, list[dict]]:
@@ -129,7 +137,10 @@ def build_ui(assistant: AssistantLike, settings: Settings,
     return demo
 
 
-def _chat_tab(h: UIHandlers, conv: gr.State, prefs: gr.State, default_style: str) -> None:
+def _chat_tab(h: UIHandlers, conv: gr.State, prefs: gr.State,
+              default_style: str) -> gr.CheckboxGroup:
+    """The chat tab; returns the document filter (the documents tab updates its choices)."""
+    # Row wraps on a phone: chat and input, then the sources, then feedback and export.
     with gr.Row(equal_height=False):
         with gr.Column(scale=3, min_width=320):
             style = gr.Radio(choices=list(STYLE_LABELS), value=LABEL_OF_STYLE[default_style],
@@ -149,9 +160,9 @@ def _chat_tab(h: UIHandlers, conv: gr.State, prefs: gr.State, default_style: str
                                  max_lines=6, scale=5, min_width=200, autofocus=True)
                 send = gr.Button(UI_TEXT["send"], variant="primary", scale=1, min_width=110,
                                  elem_id="verstuur")
-            new = _feedback_row(h, conv)
         with gr.Column(scale=2, min_width=300):
             sources = gr.HTML(render_sources([]), elem_id="bronnen", js_on_load=None)
+    new = _feedback_row(h, conv)
 
     outputs = [chatbot, sources, conv, box]
     chat_inputs = [box, chatbot, conv, prefs]
@@ -165,6 +176,7 @@ def _chat_tab(h: UIHandlers, conv: gr.State, prefs: gr.State, default_style: str
     doc_filter.change(h.set_docs, [doc_filter, prefs], prefs, api_visibility=PRIVATE)
     chatbot.clear(h.new_chat, None, outputs, api_visibility=PRIVATE)
     new.click(h.new_chat, None, outputs, api_visibility=PRIVATE)
+    return doc_filter
 
 
 def _example_text(evt: gr.SelectData) -> str:
@@ -176,15 +188,16 @@ def _feedback_row(h: UIHandlers, conv: gr.State) -> gr.Button:
     """Feedback buttons, export and 'new chat'; returns the 'new chat' button."""
     note = UI_TEXT["feedback_privacy" if h.settings.ui.store_questions else
                    "feedback_privacy_noq"]
-    with gr.Group(elem_id="feedback"):
-        with gr.Row(equal_height=True):
-            up = gr.Button(UI_TEXT["feedback_up"], size="sm", min_width=100, elem_id="fb-up")
-            down = gr.Button(UI_TEXT["feedback_down"], size="sm", min_width=100,
+    with gr.Column(elem_id="feedback", variant="panel"):
+        gr.Markdown(f"**{UI_TEXT['feedback_title']}**")
+        with gr.Row():
+            up = gr.Button(UI_TEXT["feedback_up"], size="md", min_width=120, elem_id="fb-up")
+            down = gr.Button(UI_TEXT["feedback_down"], size="md", min_width=120,
                              elem_id="fb-down")
-            comment = gr.Textbox(label=UI_TEXT["feedback_comment"], lines=1, scale=3,
-                                 min_width=200, elem_id="fb-comment", max_length=2000)
-        status = gr.Markdown(f"**{UI_TEXT['feedback_title']}** {note}",
-                             elem_classes="privacy-note", elem_id="fb-status")
+        comment = gr.Textbox(label=UI_TEXT["feedback_comment"], lines=1, max_lines=4,
+                             elem_id="fb-comment", max_length=2000)
+        gr.Markdown(note, elem_classes="privacy-note")
+        status = gr.Markdown("", elem_id="fb-status")
     with gr.Row():
         export = gr.Button(UI_TEXT["export"], size="sm", elem_id="export")
         new = gr.Button(UI_TEXT["new_chat"], size="sm", elem_id="new-chat")
@@ -216,7 +229,7 @@ def _check_tab(h: UIHandlers, prefs: gr.State) -> None:
     statement.submit(h.check, [statement, prefs], result, api_visibility=PRIVATE)
 
 
-def _docs_tab(h: UIHandlers, settings: Settings) -> gr.HTML:
+def _docs_tab(h: UIHandlers, settings: Settings, doc_filter: gr.CheckboxGroup) -> gr.HTML:
     gr.Markdown(UI_TEXT["docs_intro"])
     docs_html = gr.HTML(h.documents_html(), elem_id="documenten", js_on_load=None)
     if settings.ui.allow_upload:
@@ -225,11 +238,14 @@ def _docs_tab(h: UIHandlers, settings: Settings) -> gr.HTML:
         button = gr.Button(UI_TEXT["upload_button"], elem_id="upload-button")
         status = gr.Markdown(elem_id="upload-status")
 
-        def upload(paths: list[str] | None, progress=gr.Progress()) -> tuple[str, str]:
-            def report(done: int, total: int, message: str = "") -> None:
-                progress((done, max(total, 1)), desc=message or UI_TEXT["upload_busy"])
+        def upload(paths: list[str] | None, progress=gr.Progress()) -> tuple:  # noqa: B008
+            def report(done: int, total: int, _message: str = "") -> None:
+                progress((done, max(total, 1)), desc=UI_TEXT["upload_busy"])
 
-            return h.upload(paths, progress=report), h.documents_html()
+            message = h.upload(paths, progress=report)
+            return (message, h.documents_html(), gr.File(value=None),
+                    gr.CheckboxGroup(choices=h.doc_choices()))
 
-        button.click(upload, files, [status, docs_html], api_visibility=PRIVATE)
+        button.click(upload, files, [status, docs_html, files, doc_filter],
+                     api_visibility=PRIVATE)
     return docs_html

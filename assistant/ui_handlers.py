@@ -11,6 +11,7 @@ import logging
 import os
 import re
 import tempfile
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -26,7 +27,7 @@ from assistant.ui_render import (
     Exchange,
     SourceView,
     answer_markdown,
-    check_summary_markdown,
+    esc,
     export_markdown,
     plain_answer,
     question_markdown,
@@ -93,14 +94,18 @@ def error_message(exc: BaseException) -> str:
     return UI_TEXT["err_general"]
 
 
-def validate_question(text: str | None, limit: int) -> str | None:
-    """A Dutch message when the input cannot be asked (empty or too long), else None."""
-    question = (text or "").strip()
-    if not question:
-        return UI_TEXT["err_empty"]
-    if len(question) > limit:
-        return UI_TEXT["err_too_long"].format(n=len(question), limit=limit)
-    return None
+def validate_question(text: str | None) -> str | None:
+    """A Dutch message when there is nothing to ask, else None.
+
+    Input longer than ``limits.max_question_chars`` is not refused here: the assistant uses
+    the first part and says so in ``answer.notice``, which the chat shows.
+    """
+    return None if (text or "").strip() else UI_TEXT["err_empty"]
+
+
+def shown_question(question: str, limit: int) -> str:
+    """The question as echoed in the chat: at most ``limit`` characters."""
+    return question if len(question) <= limit else question[:limit] + " …"
 
 
 def safe_upload_name(name: str) -> str | None:
@@ -126,6 +131,7 @@ class UIHandlers:
         self.settings = settings
         self._ingest = ingest
         self._clock = clock or (lambda: datetime.now(timezone.utc))
+        self._ingest_lock = threading.Lock()
 
     # --- chat ---------------------------------------------------------------------------------
     def respond(self, message: str, chat: list[Message] | None, conv: Conversation | None,
@@ -135,39 +141,36 @@ class UIHandlers:
         conv = conv if conv is not None else Conversation()
         prefs = prefs if prefs is not None else Prefs()
         question = (message or "").strip()
-        problem = validate_question(message, self.settings.limits.max_question_chars)
+        problem = validate_question(question)
         if problem:
-            shown = question if len(question) <= 200 else question[:200] + "…"
-            if shown:
-                chat.append({"role": "user", "content": question_markdown(shown)})
             chat.append({"role": "assistant", "content": problem})
-            yield chat, render_sources(conv.exchanges), conv, ("" if not question else message)
+            yield list(chat), render_sources(conv.exchanges), conv, ""
             return
-        chat.append({"role": "user", "content": question_markdown(question)})
+        limit = self.settings.limits.max_question_chars
+        chat.append({"role": "user", "content": question_markdown(shown_question(question,
+                                                                                 limit))})
         chat.append({"role": "assistant", "content": UI_TEXT["searching"]})
-        yield chat, render_sources(conv.exchanges), conv, ""
+        yield list(chat), render_sources(conv.exchanges), conv, ""
         try:
             answer = self.assistant.ask(question, history=conv.history(), style=prefs.style,
                                         docs=prefs.docs)
         except Exception as e:  # the boundary: log once, show Dutch
             log.exception("ask failed error=%s", type(e).__name__)
             chat[-1] = {"role": "assistant", "content": error_message(e)}
-            yield chat, render_sources(conv.exchanges), conv, ""
+            yield list(chat), render_sources(conv.exchanges), conv, ""
             return
         turn = len(conv.exchanges)
         for piece in stream_pieces(answer.text)[:-1]:
             chat[-1] = {"role": "assistant", "content": answer_markdown(piece, turn)}
-            yield chat, render_sources(conv.exchanges), conv, ""
-        exchange = Exchange(question=question, answer=answer, sources=self.source_views(answer))
+            yield list(chat), render_sources(conv.exchanges), conv, ""
+        exchange = Exchange(question=shown_question(question, limit), answer=answer,
+                            sources=self.source_views(answer))
         conv = Conversation(exchanges=[*conv.exchanges, exchange])
         chat[-1] = {"role": "assistant", "content": self.final_markdown(answer, turn)}
-        yield chat, render_sources(conv.exchanges), conv, ""
+        yield list(chat), render_sources(conv.exchanges), conv, ""
 
     def final_markdown(self, answer: Answer, turn: int) -> str:
-        text = answer_markdown(answer.text, turn, answer.citations, answer.notice)
-        if answer.check is not None:
-            text = check_summary_markdown(answer.check) + "\n\n" + text
-        return text
+        return answer_markdown(answer.text, turn, answer.citations, answer.notice)
 
     def source_views(self, answer: Answer) -> list[SourceView]:
         """One card per citation: its passage and the document text around it."""
@@ -180,7 +183,7 @@ class UIHandlers:
                 ctx_chunk, context = self.assistant.context(c.chunk_id)
                 chunk = chunk or ctx_chunk
                 page = ctx_chunk.page
-            except Exception as e:
+            except Exception as e:  # noqa: BLE001 - a card without context still shows
                 log.warning("context failed chunk_id=%s error=%s", c.chunk_id, e)
             passage = chunk.text if chunk else c.quote
             views.append(SourceView(citation=c, passage=passage, context=context, page=page))
@@ -203,9 +206,6 @@ class UIHandlers:
         text = (statement or "").strip()
         if not text:
             return f"<p class=\"check-msg\">{UI_TEXT['err_check_empty']}</p>"
-        problem = validate_question(text, self.settings.limits.max_question_chars)
-        if problem:
-            return f"<p class=\"check-msg\">{problem}</p>"
         try:
             answer = self.assistant.check(text, docs=prefs.docs if prefs else None)
         except Exception as e:
@@ -213,7 +213,8 @@ class UIHandlers:
             return f"<p class=\"check-msg\">{error_message(e)}</p>"
         if answer.check is None:
             return f"<p class=\"check-msg\">{UI_TEXT['err_general']}</p>"
-        return render_check(answer.check)
+        notice = f"<p class=\"check-msg\">{esc(answer.notice)}</p>" if answer.notice else ""
+        return notice + render_check(answer.check)
 
     # --- feedback and export ------------------------------------------------------------------
     def feedback(self, rating: str, comment: str | None, conv: Conversation | None
@@ -227,8 +228,8 @@ class UIHandlers:
                                  now=self._clock())
         try:
             append_feedback(self.settings.feedback_path, record)
-        except OSError as e:
-            log.exception("feedback failed error=%s", e)
+        except OSError:
+            log.exception("feedback failed path=%s", self.settings.feedback_path)
             return UI_TEXT["feedback_failed"], comment or ""
         return UI_TEXT["feedback_thanks"], ""
 
@@ -247,7 +248,7 @@ class UIHandlers:
     def documents(self) -> list[DocInfo]:
         try:
             return list(self.assistant.documents())
-        except Exception as e:
+        except Exception as e:  # noqa: BLE001 - the tab shows 'no documents'
             log.warning("documents failed error=%s", e)
             return []
 
@@ -276,20 +277,23 @@ class UIHandlers:
         if not saved:
             return "<br>".join(messages)
         try:
-            self._run_ingest(progress)
-        except Exception as e:
+            with self._ingest_lock:
+                report = self._run_ingest(progress)
+        except Exception as e:  # the boundary: undo the upload, say so in Dutch
             log.exception("upload ingest failed error=%s", type(e).__name__)
-            for target in saved:
+            failed = {t.name for t in saved}
+        else:
+            failed = {name for name, _ in getattr(report, "skipped", [])} & {t.name for t in saved}
+            self._refresh_assistant()
+        for target in saved:
+            if target.name in failed:
                 target.unlink(missing_ok=True)
-            names = ", ".join(t.name for t in saved)
-            messages.append(UI_TEXT["upload_failed"].format(name=names))
-            return "<br>".join(messages)
-        messages += [UI_TEXT["upload_done"].format(name=t.name) for t in saved]
+                messages.append(UI_TEXT["upload_failed"].format(name=esc(target.name)))
+            else:
+                messages.append(UI_TEXT["upload_done"].format(name=esc(target.name)))
         return "<br>".join(messages)
 
     def _accept_upload(self, src: Path | None, name: str) -> tuple[str | None, Path | None]:
-        from assistant.ui_render import esc
-
         shown = esc(name)
         safe = safe_upload_name(name)
         if src is None or safe is None:
@@ -319,6 +323,15 @@ class UIHandlers:
         log.info("upload saved name=%s bytes=%d", safe, len(data))
         return None, target
 
+    def _refresh_assistant(self) -> None:
+        """Let the assistant pick up the new index now (it also does so on the next question)."""
+        refresh = getattr(getattr(self.assistant, "index", None), "refresh", None)
+        if callable(refresh):
+            try:
+                refresh()
+            except Exception as e:  # noqa: BLE001 - the next question refreshes again
+                log.warning("refresh after upload failed error=%s", e)
+
     def _run_ingest(self, progress: Callable[[int, int, str], None] | None) -> Any:
         ingest = self._ingest
         if ingest is None:
@@ -328,7 +341,7 @@ class UIHandlers:
     # --- API ----------------------------------------------------------------------------------
     def ask_api(self, question: str, style: str = "leraar") -> tuple[str, list[dict]]:
         """Answer for API clients: (answer text, sources with n, title, section, page, quote)."""
-        problem = validate_question(question, self.settings.limits.max_question_chars)
+        problem = validate_question(question)
         if problem:
             return problem, []
         style_key = STYLE_LABELS.get(style, style if style in STYLES else "leraar")

@@ -32,8 +32,8 @@ EXAMPLES: dict[str, list[str]] = {
         "Mijn kind heeft TOS. Hoe kan de middelbare school helpen?",
     ],
     "leraar": [
-        "Hoeveel procent van het lesprogramma mag een leerling bij symbiose op de reguliere "
-        "school volgen?",
+        ("Hoeveel procent van het lesprogramma mag een leerling bij symbiose op de reguliere "
+         "school volgen?"),
         "Welke tips geeft de toolkit voor leerlingen met TOS in de klas?",
         "Hoe kunnen regulier en speciaal onderwijs samenwerken?",
     ],
@@ -46,8 +46,9 @@ EXAMPLES: dict[str, list[str]] = {
 
 VERDICTS: dict[str, tuple[str, str]] = {
     "verbatim": ("Letterlijk", "Deze tekst staat letterlijk zo in het document."),
-    "different": ("Met verschillen", "Een vergelijkbare tekst staat in het document, "
-                  "maar met verschillen."),
+    "different": ("Met verschillen", ("Een vergelijkbare tekst staat in het document, "
+                                      "maar met verschillen.")),
+    "supported": ("In andere woorden", "Dit staat in het document, maar in andere woorden."),
     "not_found": ("Niet gevonden", "Deze tekst hebben we niet in de documenten gevonden."),
 }
 
@@ -57,11 +58,12 @@ MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augus
 UI_TEXT: dict[str, str] = {
     "title": "Inclusief onderwijs: vraag het de documenten",
     "intro": (
-        "Stel een vraag over inclusief onderwijs. Het antwoord komt uit vijf beleidsdocumenten. "
+        "Stel een vraag over inclusief onderwijs. Het antwoord komt uit de beleidsdocumenten "
+        "onder 'Documenten'. "
         "Achter elke zin staat een nummer, zoals [1]. Klik op het nummer of op de bron om te "
         "zien waar het staat."
     ),
-    "tab_chat": "Vragen stellen",
+    "tab_chat": "Vragen",
     "tab_check": "Citaat controleren",
     "tab_docs": "Documenten",
     "style_label": "Ik ben",
@@ -144,14 +146,14 @@ UI_TEXT: dict[str, str] = {
     "upload_not_pdf": "'{name}' is geen echte PDF.",
     "upload_not_text": "'{name}' is geen leesbaar tekstbestand (UTF-8).",
     "upload_exists": "Er staat al een document met de naam '{name}'.",
-    "upload_failed": "'{name}' kon niet worden ingelezen. Er is niets veranderd.",
+    "upload_failed": ("'{name}' kon niet worden ingelezen: het bestand is beschadigd, "
+                      "beveiligd, leeg of te groot. Het is niet toegevoegd."),
     "upload_busy": "Bezig met inlezen…",
     "upload_done": "'{name}' is toegevoegd en ingelezen.",
     # errors shown in the chat
     "err_empty": "Typ eerst een vraag.",
-    "err_too_long": "Uw vraag is te lang ({n} tekens). Maak hem korter dan {limit} tekens.",
-    "err_no_index": ("Er zijn nog geen documenten ingelezen. Start eerst het inlezen met "
-                     "`python -m ingest` en probeer het daarna opnieuw."),
+    "err_no_index": ("De zoekindex is nog niet klaar. Vraag de beheerder om de documenten in "
+                     "te lezen (`python -m ingest`) en probeer het daarna opnieuw."),
     "err_backend": ("Het taalmodel reageert nu niet. Probeer het over een paar minuten "
                     "opnieuw."),
     "err_general": "Er ging iets mis bij het beantwoorden. Probeer het opnieuw.",
@@ -171,8 +173,9 @@ def esc(text: object) -> str:
 
 
 def esc_md(text: object) -> str:
-    """Escape for a Markdown message: HTML escaped and links/images disarmed."""
-    out = esc(text)
+    """Escape for a Markdown chat message: no HTML tag or entity can form, links and images
+    are disarmed; Markdown structure (bold, lists, quotes) stays."""
+    out = str(text).replace("&", "&amp;").replace("<", "&lt;")
     return out.replace("![", "!&#91;").replace("](", "&#93;(")
 
 
@@ -293,13 +296,21 @@ def answer_markdown(text: str, turn: int, citations: Sequence[Citation] = (),
         parts.append(f"_{esc_md(notice)}_")
     parts.append(link_markers(esc_md(text), turn))
     if citations:
-        items = [f"{link_markers(f'[{c.n}]', turn)} {esc_md(source_line(c))}" for c in citations]
+        by_title: dict[str, list[int]] = {}
+        for c in citations:
+            by_title.setdefault(c.title, []).append(c.n)
+        items = [link_markers(" ".join(f"[{n}]" for n in ns), turn) + f" {esc_md(title)}"
+                 for title, ns in by_title.items()]
         parts.append(f"**{UI_TEXT['sources_inline']}:**  \n" + "  \n".join(items))
     return "\n\n".join(parts)
 
 
+_MD_SPECIALS = str.maketrans({c: f"&#{ord(c)};" for c in "\\`*_[]{}#>|~$!"})
+
+
 def question_markdown(question: str) -> str:
-    return esc_md(question)
+    """A question as literal text in a Markdown message: no HTML, no Markdown formatting."""
+    return str(question).replace("&", "&amp;").replace("<", "&lt;").translate(_MD_SPECIALS)
 
 
 def plain_answer(answer: Answer) -> str:
@@ -374,10 +385,11 @@ def render_closest(answer: Answer, limit: int = 3) -> str:
 
 
 def render_turn_sources(ex: Exchange, turn: int) -> str:
+    cards = "".join(render_card(v, turn) for v in ex.sources)
     if ex.answer.check is not None:
-        body = render_check(ex.answer.check)
+        body = render_check(ex.answer.check) + cards
     elif ex.sources:
-        body = "".join(render_card(v, turn) for v in ex.sources)
+        body = cards
     elif ex.answer.abstained:
         body = render_closest(ex.answer)
     else:
@@ -401,15 +413,6 @@ def render_sources(exchanges: Sequence[Exchange]) -> str:
 
 
 # --- citation check -------------------------------------------------------------------------
-
-def check_summary_markdown(check: CheckResult) -> str:
-    """A short verdict line for the chat."""
-    label, explanation = VERDICTS[check.verdict]
-    line = f"**{label}.** {explanation}"
-    if check.citation is not None:
-        line += f"  \n{UI_TEXT['check_source']}: {esc_md(check.citation.reference())}"
-    return line
-
 
 def render_check(check: CheckResult) -> str:
     label, explanation = VERDICTS[check.verdict]
@@ -457,12 +460,14 @@ def render_documents(docs: Sequence[DocInfo]) -> str:
                     "docs_pages"))
     rows = []
     for d in docs:
-        rows.append(
-            f"<tr><td>{esc(d.title)}<br><small>{esc(d.doc)}</small></td>"
-            f"<td>{esc(d.publisher or UI_TEXT['docs_unknown'])}</td>"
-            f"<td>{esc(format_date(d.published))}</td><td>{esc(d.kind or '—')}</td>"
-            f"<td>{d.chunks}</td><td>{d.pages if d.pages else '—'}</td></tr>"
-        )
+        cells = [(UI_TEXT["docs_publisher"], esc(d.publisher or UI_TEXT["docs_unknown"])),
+                 (UI_TEXT["docs_date"], esc(format_date(d.published))),
+                 (UI_TEXT["docs_kind"], esc(d.kind or "—")),
+                 (UI_TEXT["docs_chunks"], str(d.chunks)),
+                 (UI_TEXT["docs_pages"], str(d.pages) if d.pages else "—")]
+        rows.append(f"<tr><td>{esc(d.title)}<br><small>{esc(d.doc)}</small></td>"
+                    + "".join(f'<td data-label="{label}">{value}</td>' for label, value in cells)
+                    + "</tr>")
     return (f'<div class="docs-wrap"><table class="docs"><thead><tr>{head}</tr></thead>'
             f"<tbody>{''.join(rows)}</tbody></table></div>")
 

@@ -14,7 +14,7 @@ from assistant.text import sentence_spans
 from assistant.types import Chunk
 from ingest.structure import Structured
 
-CHUNKER_VERSION = "struct-v1"
+CHUNKER_VERSION = "struct-v3"
 
 
 @dataclass(frozen=True)
@@ -22,10 +22,12 @@ class ChunkParams:
     target_chars: int = 900  # pack sentences up to this size
     max_chars: int = 1600  # a single longer sentence is cut at a space past this
     min_chars: int = 200  # a smaller trailing piece joins the chunk before it
+    unit_chars: int = 350  # dense retrieval embeds windows of whole sentences up to this size
 
     @property
     def version(self) -> str:
-        return f"{CHUNKER_VERSION}-{self.target_chars}-{self.max_chars}-{self.min_chars}"
+        return (f"{CHUNKER_VERSION}-{self.target_chars}-{self.max_chars}-{self.min_chars}"
+                f"-u{self.unit_chars}")
 
 
 def chunk_id(doc: str, start: int, end: int, text: str) -> str:
@@ -107,3 +109,26 @@ def split_into_chunks(st: Structured, doc: str, title: str,
                 page_end=page_end,
             ))
     return chunks
+
+
+def split_into_units(chunk: Chunk, max_chars: int = 350) -> list[tuple[int, int]]:
+    """Windows of whole sentences (offsets inside ``chunk.text``) for dense retrieval.
+
+    A chunk-level vector of a 900-character passage blurs what it says; small windows keep
+    each statement findable, and a chunk scores as its best window (measured: README).
+    """
+    spans = sentence_spans(chunk.text) or [(0, len(chunk.text))]
+    units = []
+    j = 0
+    while j < len(spans):
+        start = spans[j][0]
+        k = j + 1
+        while k < len(spans) and spans[k][1] - start <= max_chars:
+            k += 1
+        units.append((start, spans[k - 1][1]))
+        j = k
+    return units
+
+
+def unit_id(chunk_id_: str, start: int, end: int, text: str) -> str:
+    return chunk_id(chunk_id_, start, end, text)

@@ -56,7 +56,9 @@ def page_lines(pages: list[Page]) -> list[list[Line]]:
 
 
 def _furniture_key(text: str) -> str:
-    return re.sub(r"\d+", "#", text.casefold()).strip()
+    """Lines compare as furniture keys: short lines with their numbers folded ("Pagina 3")."""
+    key = text.casefold().strip()
+    return re.sub(r"\d+", "#", key) if len(key) <= 40 else key
 
 
 def running_furniture(pages: list[list[Line]], edge: int = 2, min_share: float = 0.5) -> set[str]:
@@ -66,7 +68,8 @@ def running_furniture(pages: list[list[Line]], edge: int = 2, min_share: float =
     counts: Counter[str] = Counter()
     for lines in pages:
         content = [ln for ln in lines if ln.text]
-        edges = {_furniture_key(ln.text) for ln in content[:edge] + content[-edge:]}
+        edges = {_furniture_key(ln.text) for ln in content[:edge] + content[-edge:]
+                 if not ln.text.endswith(("-", ","))}  # a line that runs on is body text
         counts.update(k for k in edges if k and len(k) <= 120)
     return {k for k, c in counts.items() if c >= max(3, min_share * len(pages))}
 

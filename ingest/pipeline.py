@@ -17,9 +17,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from assistant.config import Settings
-from assistant.store import ChromaStore, add_chunks, make_client
+from assistant.store import ChromaStore, add_chunks, add_units, make_client
 from assistant.types import Chunk
-from ingest.chunking import ChunkParams, split_into_chunks
+from ingest.chunking import ChunkParams, split_into_chunks, split_into_units, unit_id
 from ingest.clean import drop_furniture, page_lines
 from ingest.glossary import build_glossary
 from ingest.readers import SUPPORTED, ReadError, read_document
@@ -169,26 +169,30 @@ def run_ingest(settings: Settings, rebuild: bool = False, progress: Progress | N
         report.changed = sorted(set(report.changed) | (kept & set(old_docs)))
 
     generation = time.strftime("%Y%m%d%H%M%S") + uuid.uuid4().hex[:6]
-    collection = store.new_generation(generation)
+    chunk_col, unit_col = store.new_generation(generation)
     all_chunks = [c for p in prepared for c in p.chunks]
+    units = [(unit_id(c.id, s, e, c.text[s:e]), c.id, c.doc, c.text[s:e])
+             for c in all_chunks for s, e in split_into_units(c, params.unit_chars)]
     reuse = {}
     if old and not rebuild and old.get("model_id") == model_id:
-        reuse = _old_vectors(store, old["collection"], [c.id for c in all_chunks])
-    todo = [c for c in all_chunks if c.id not in reuse]
-    report.reused = len(all_chunks) - len(todo)
+        reuse = _old_vectors(store, old.get("units_collection", ""), [u[0] for u in units])
+    todo = [u for u in units if u[0] not in reuse]
+    report.reused = len(units) - len(todo)
     if todo and embedder is None:
         from assistant.factory import build_embedder
 
         embedder = build_embedder(settings)
-    add_chunks(collection, [c for c in all_chunks if c.id in reuse],
-               [reuse[c.id] for c in all_chunks if c.id in reuse])
-    _embed_into(collection, todo, embedder, settings.embedder.batch_size, progress)
+    vectors = dict(reuse)
+    vectors.update(_embed(todo, embedder, settings.embedder.batch_size, progress))
     report.embedded = len(todo)
+    add_units(unit_col, units, [vectors[u[0]] for u in units])
+    add_chunks(chunk_col, all_chunks, _pooled(all_chunks, units, vectors))
 
     manifest = {
         "version": MANIFEST_VERSION,
         "generation": generation,
         "collection": store.collection_name(generation),
+        "units_collection": store.units_name(generation),
         "model_id": model_id,
         "dim": getattr(embedder, "dim", None) or (old or {}).get("dim"),
         "chunker": params.version,
@@ -224,12 +228,29 @@ def _old_vectors(store: ChromaStore, name: str, ids: list[str]) -> dict[str, lis
     return out
 
 
-def _embed_into(collection, chunks: list[Chunk], embedder, batch: int,
-                progress: Progress | None) -> None:
-    total = len(chunks)
+def _embed(units: list[tuple[str, str, str, str]], embedder, batch: int,
+           progress: Progress | None) -> dict[str, list[float]]:
+    out: dict[str, list[float]] = {}
+    total = len(units)
     for i in range(0, total, batch):
-        part = chunks[i:i + batch]
-        vectors = embedder.embed_passages([c.text for c in part])
-        add_chunks(collection, part, vectors)
+        part = units[i:i + batch]
+        for u, v in zip(part, embedder.embed_passages([u[3] for u in part])):
+            out[u[0]] = list(v)
         if progress:
             progress(min(i + batch, total), total, "embedding")
+    return out
+
+
+def _pooled(chunks: list[Chunk], units, vectors: dict[str, list[float]]) -> list[list[float]]:
+    """A chunk's vector: the normalized mean of its units' vectors (no extra embedding)."""
+    import numpy as np
+
+    by_chunk: dict[str, list[list[float]]] = {}
+    for u in units:
+        by_chunk.setdefault(u[1], []).append(vectors[u[0]])
+    out = []
+    for c in chunks:
+        mean = np.mean(np.asarray(by_chunk[c.id], dtype=np.float32), axis=0)
+        norm = float(np.linalg.norm(mean)) or 1.0
+        out.append((mean / norm).tolist())
+    return out

@@ -71,9 +71,12 @@ def _standalone(lines: list[Line], i: int) -> bool:
     after = i + 1 < len(lines) and not lines[i + 1].text
     if not (before and after) or lines[i].bullet:
         return False
-    if not (3 <= len(text) <= 80) or len(text.split()) > 10:
+    limit = 110 if text.endswith("?") else 80
+    if not (3 <= len(text) <= limit) or len(text.split()) > 16:
         return False
-    if not text[0].isupper() or text.endswith((".", ",", ";", ":")) or "://" in text:
+    if not (text[0].isupper() or text[0].isdigit()) or "://" in text:
+        return False
+    if text.endswith((".", ",", ";", ":")) or _LIST_ITEM.match(text):
         return False
     return any(ln.text for ln in lines[i + 1:i + 6])
 
@@ -121,7 +124,8 @@ def _match_heading(lines: list[Line], i: int, kind: str, last: tuple[int, ...],
     if number is not None:
         return len(number), number
     if kind == "txt" and _standalone(lines, i):
-        return (max_depth + 1 if last else 1), ()
+        # under flat numbering ("1." ... "5.") a stand-alone line starts a new part
+        return (max_depth + 1 if last and max_depth > 1 else 1), ()
     return None
 
 

@@ -289,7 +289,8 @@ def test_styles_ask_for_different_things():
 
 def test_passage_metadata_is_in_the_block():
     user = build_messages(QUESTION, PASSAGES, "beleid")[1][1]
-    head = '<bron n="1" document="Rapport 1" sectie="3 Wet- en regelgeving › Symbiose" pagina="14">'
+    head = ('<bron n="1" document="Rapport 1" sectie="3 Wet- en regelgeving › Symbiose" '
+            'pagina="14">')
     assert head in user
 
 

@@ -1,0 +1,96 @@
+"""Cleaning and structure on hand-made text and on the real corpus (no embedder needed)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from assistant.text import match_key
+from ingest.chunking import ChunkParams, split_into_chunks, split_into_units
+from ingest.clean import drop_furniture, page_lines
+from ingest.readers import Page, read_document
+from ingest.structure import structure
+from tests.conftest import CORPUS, EVAL
+
+
+def _structured(path):
+    raw = read_document(path)
+    return structure(drop_furniture(page_lines(raw.pages)), raw.kind)
+
+
+def _gold_quotes():
+    items = [json.loads(line) for line in (EVAL / "questions.jsonl").open(encoding="utf-8")]
+    for conv in map(json.loads, (EVAL / "conversations.jsonl").open(encoding="utf-8")):
+        items += [{"id": conv["id"], "doc": conv["doc"], "evidence": t["evidence"]}
+                  for t in conv["turns"]]
+    for it in items:
+        for ev in it["evidence"]:
+            doc, quote = (ev["doc"], ev["quote"]) if isinstance(ev, dict) else (it["doc"], ev)
+            yield it["id"], doc, quote
+
+
+def test_cleaning_keeps_every_gold_quote():
+    texts = {p.name: match_key(_structured(p).text) for p in CORPUS.iterdir()
+             if p.suffix in {".txt", ".md"}}
+    missing = [(qid, q[:60]) for qid, doc, q in _gold_quotes() if match_key(q) not in texts[doc]]
+    assert missing == []
+
+
+def test_cleaning_removes_furniture_but_no_words():
+    topics = ["symbiose", "nevenvestiging", "huisvesting", "vervoer", "samenwerking"]
+    pages = [Page(i, str(i), f"Rapport inclusief onderwijs\nTekst op pagina {i} over de "
+                             f"samen-\nwerking tussen scholen.\nhttps://example.org/a\n"
+                             f"https://example.org/a\n\uf0b7 Een punt van de lijst over {t}\n"
+                             f"Slotzin over {t} met {i * 7} leerlingen.\nPagina {i} van 5")
+             for i, t in enumerate(topics, start=1)]
+    st = structure(drop_furniture(page_lines(pages)), "pdf")
+    assert "Rapport inclusief onderwijs" not in st.text  # running header on every page
+    assert "\uf0b7" not in st.text
+    assert st.text.count("https://example.org/a") == 1  # repeated link line
+    assert "samenwerking tussen scholen" in st.text  # hyphen at the line end joined
+    assert "Een punt van de lijst over symbiose" in st.text
+    assert "Pagina" not in st.text  # page-number footers
+    for i in range(1, 6):
+        assert f"Tekst op pagina {i}" in st.text  # words and numbers inside sentences stay
+        assert f"met {i * 7} leerlingen." in st.text
+
+
+def test_hyphen_before_conjunction_is_kept():
+    pages = [Page(None, None, "tussen speciaal-\nen regulier onderwijs en het VN-\nverdrag")]
+    st = structure(drop_furniture(page_lines(pages)), "txt")
+    assert "speciaal- en regulier" in st.text
+    assert "VN-verdrag" in st.text
+
+
+def test_werkagenda_section_paths():
+    st = _structured(CORPUS / "werkagenda-route-naar-inclusief-onderwijs-2035.txt")
+    chunks = split_into_chunks(st, "werkagenda.txt", "Werkagenda")
+    paths = {c.section for c in chunks}
+    assert ("9 Werkagenda route naar inclusief onderwijs 2035 > 9.4 Regelruimte creëren in "
+            "leerpad en ontwikkeling > 9.4.1 Landelijke maatregelen/acties") in paths
+    # a numbered list inside section 8 is not taken for chapter headings
+    assert not any(p and p.startswith("1 Toerusten") for p in paths)
+
+
+def test_markdown_headings_become_section_paths():
+    st = _structured(CORPUS / "inspectie-samenwerking-regulier-speciaal-onderwijs-2025.md")
+    chunks = split_into_chunks(st, "inspectie.md", "Inspectie")
+    symbiose = [c for c in chunks if "60% van het lesprogramma" in c.text]
+    assert symbiose and symbiose[0].section.endswith("Wet- en regelgeving > Symbiose")
+
+
+@pytest.mark.parametrize("target", [300, 900, 1500])
+def test_chunks_point_at_their_text_and_cover_the_sentences(target):
+    st = _structured(CORPUS / "simea-toolkit-inclusief-onderwijs-tos-vo.txt")
+    chunks = split_into_chunks(st, "simea.txt", "Siméa", ChunkParams(target_chars=target))
+    assert len({c.id for c in chunks}) == len(chunks)
+    for prev, cur in zip(chunks, chunks[1:]):
+        assert prev.end <= cur.start  # in order, never overlapping
+    for c in chunks:
+        assert st.text[c.start:c.end] == c.text
+        assert len(c.text) <= max(target, ChunkParams().max_chars) * 2
+        units = split_into_units(c)
+        assert units and all(0 <= s < e <= len(c.text) for s, e in units)
+    covered = "".join(c.text for c in chunks)
+    assert len(covered) > 0.95 * len(st.text.replace("\n", ""))  # nothing important dropped
