@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from assistant.lexical import analyze
+from assistant.lexical import analyze, stopwords
 from assistant.text import contains_verbatim, fold, sentence_spans
 from assistant.types import Passage
 
@@ -96,7 +96,7 @@ def _category(token: str, sentence_start: bool) -> str | None:
         return "number"
     if f in _ACTORS:
         return "actor"
-    if token[:1].isupper() and len(token) > 2 and not sentence_start:
+    if token[:1].isupper() and len(token) > 2 and not (sentence_start and f in stopwords()):
         return "name"
     return None
 

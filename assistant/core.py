@@ -35,6 +35,7 @@ class Assistant:
 
     # --- public API -------------------------------------------------------------------------
     def documents(self) -> list[DocInfo]:
+        self.index.refresh()
         return self.index.documents()
 
     def context(self, chunk_id: str) -> tuple[Chunk, str]:
@@ -125,7 +126,7 @@ class Assistant:
         cands = self.extractive.candidates(query, passages)
         seen, citations = set(), []
         for c in cands:
-            if c.passage.chunk.id in seen:
+            if c.passage.chunk.id in seen or not _readable(c.text):
                 continue
             seen.add(c.passage.chunk.id)
             citations.append(make_citation(len(citations) + 1, c.passage, c.text,
@@ -189,6 +190,12 @@ class Assistant:
                 fh.write(json.dumps(record, ensure_ascii=False) + "\n")
         except OSError:
             log.warning("trace not written path=%s", self.settings.trace_path)
+
+
+def _readable(sentence: str) -> bool:
+    """A sentence worth showing as "closest": not a bare link or a lone heading."""
+    words = [w for w in sentence.split() if "://" not in w and not w.startswith("www.")]
+    return len(words) >= 6
 
 
 def _ms(since: float) -> float:

@@ -58,7 +58,9 @@ class SentenceTransformerEmbedder:
                 "or an installed model package"
             ) from e
         self.model_id = f"st/{model}"
-        self.dim = int(self._model.get_sentence_embedding_dimension())
+        get_dim = (getattr(self._model, "get_embedding_dimension", None)
+                   or self._model.get_sentence_embedding_dimension)
+        self.dim = int(get_dim())
         self._q, self._p, self._bs = query_prefix, passage_prefix, batch_size
 
     def embed_query(self, text: str) -> list[float]:

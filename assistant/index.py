@@ -80,6 +80,9 @@ class SearchIndex:
             return False
         if self._loaded and self._loaded.generation == manifest["generation"]:
             return False
+        if "units_collection" not in manifest:
+            raise NoIndexError("the index was built by an older version: run "
+                               "`python -m ingest --rebuild`")
         if manifest.get("model_id") != getattr(self.embedder, "model_id", None):
             raise NoIndexError(
                 f"the index was built with {manifest.get('model_id')}, the settings say "

@@ -55,7 +55,11 @@ class LexicalIndex:
     """BM25 over chunk texts; rebuilt at start-up (well under a second for this corpus)."""
 
     def __init__(self, ids: Sequence[str], texts: Sequence[str]):
+        import logging
+
         import bm25s
+
+        logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every build at DEBUG
 
         self.ids = list(ids)
         tokenized = [content_words(t) for t in texts]

@@ -12,8 +12,8 @@ from assistant.types import Turn
 
 # Words that make a question lean on the one before it ("en wie betaalt dat?").
 _FOLLOW_UP = {"dat", "die", "dit", "deze", "daar", "daarvan", "daarvoor", "daarbij", "daarin",
-              "hij", "zij", "ze", "het", "hem", "haar", "ook", "dan", "zo'n", "zoiets", "er",
-              "hun", "zulke", "welke"}
+              "daarmee", "daarover", "hij", "zij", "ze", "hem", "haar", "zo'n", "zoiets", "hun",
+              "zulke"}
 _FOLLOW_START = ("en ", "maar ", "ook ", "geldt dat", "geldt dit", "wat als", "en als", "dus ")
 
 

@@ -1,0 +1,106 @@
+"""The assistant on the real corpus: answers, citations, abstention, follow-ups, checks."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from assistant.text import contains_verbatim
+from assistant.types import Turn
+from tests.conftest import CORPUS, EVAL
+
+SYMBIOSE = ("Hoeveel procent van het lesprogramma mag een leerling bij symbiose op de reguliere "
+            "school volgen?")
+INSPECTIE = "inspectie-samenwerking-regulier-speciaal-onderwijs-2025.md"
+
+
+def _corpus_text(doc: str) -> str:
+    return (CORPUS / doc).read_text(encoding="utf-8")
+
+
+def test_symbiose_question_cites_the_60_percent_rule(assistant_session):
+    answer = assistant_session.ask(SYMBIOSE)
+    assert not answer.abstained
+    rule = [c for c in answer.citations if "60% van het lesprogramma" in c.quote]
+    assert rule, answer.text
+    assert rule[0].doc == INSPECTIE and rule[0].section.endswith("Symbiose")
+    assert f"[{rule[0].n}]" in answer.text
+    assert contains_verbatim(_corpus_text(INSPECTIE), rule[0].quote)
+    assert {"retrieve", "answer", "total"} <= set(answer.timings)
+
+
+def test_every_citation_on_the_dev_set_is_verbatim(assistant_session):
+    questions = [json.loads(line) for line in (EVAL / "questions.jsonl").open(encoding="utf-8")]
+    for item in questions:
+        answer = assistant_session.ask(item["question"])
+        assert len(answer.passages) >= 10
+        for c in answer.citations:
+            assert f"[{c.n}]" in answer.text
+            assert contains_verbatim(_corpus_text(c.doc), c.quote), (item["id"], c.quote)
+
+
+@pytest.mark.parametrize("style", ["ouder", "leraar", "beleid"])
+def test_answer_styles(assistant_session, style):
+    answer = assistant_session.ask(SYMBIOSE, style=style)
+    assert answer.style == style and answer.citations
+    if style == "beleid":  # a ready-to-copy reference: publisher, year, title, section
+        assert "Inspectie van het Onderwijs" in answer.text and "(2025)" in answer.text
+    if style == "leraar":
+        assert "“Er mag in principe 60% van het lesprogramma" in answer.text
+
+
+def test_unanswerable_question_abstains_and_shows_what_is_closest(assistant_session):
+    answer = assistant_session.ask("Doet basisschool De Regenboog in Zwolle mee aan de "
+                                   "beleidsregel inclusieve leeromgeving?")
+    assert answer.abstained
+    assert answer.text.startswith("Dit staat niet in de documenten")
+    assert answer.citations  # the closest passages, as possibly relevant
+
+
+def test_follow_up_is_answered_about_the_right_subject(assistant_session):
+    first_q = ("Tot wanneer loopt de huidige experimenteerregeling samenwerking regulier en "
+               "speciaal, en wanneer gaat de nieuwe in?")
+    first = assistant_session.ask(first_q)
+    follow = assistant_session.ask("En wanneer komt die wetswijziging dan?",
+                                   history=[Turn(first_q, first.text, first.query)])
+    assert "experimenteerregeling" in follow.query
+    assert any("Wetsvoorstel" in p.chunk.text or "wetswijziging" in p.chunk.text
+               for p in follow.passages[:3])
+
+
+def test_wrong_statement_is_reported_with_the_documents_value(assistant_session):
+    answer = assistant_session.ask(
+        "In een interne notitie staat: 'Uit het inspectieonderzoek blijkt dat ongeveer de helft "
+        "van de schoolleiders een symbioseovereenkomst heeft opgesteld.' Kan ik dat zo "
+        "overnemen?")
+    assert answer.check is not None and answer.check.verdict == "different"
+    assert ("helft", "een derde") in answer.check.differences
+    assert "een derde" in answer.citations[0].quote
+    verbatim = assistant_session.check("Er mag in principe 60% van het lesprogramma op de "
+                                       "andere school worden gevolgd.")
+    assert verbatim.check.verdict == "verbatim"
+    unknown = assistant_session.check("Alle scholen in Zwolle krijgen vanaf 2031 een NGT-tolk "
+                                      "betaald door de gemeente.")
+    assert unknown.check.verdict == "not_found"
+
+
+def test_bad_input_gets_a_message(assistant_session):
+    empty = assistant_session.ask("   \n\t ")
+    assert empty.abstained and empty.notice and not empty.citations
+    huge = assistant_session.ask("symbiose " * 20000)
+    assert huge.notice and "tekens" in huge.notice
+    odd = assistant_session.ask("Wat is symbiose? \x00\x07 🙂 <script>alert(1)</script>")
+    assert odd.passages
+
+
+def test_document_filter_limits_the_sources(assistant_session):
+    doc = "simea-toolkit-inclusief-onderwijs-tos-vo.txt"
+    answer = assistant_session.ask(SYMBIOSE, docs=[doc])
+    assert answer.passages and all(p.chunk.doc == doc for p in answer.passages)
+
+
+def test_context_shows_the_text_around_a_chunk(assistant_session):
+    answer = assistant_session.ask(SYMBIOSE)
+    chunk, around = assistant_session.context(answer.citations[0].chunk_id)
+    assert chunk.text in around and len(around) > len(chunk.text)

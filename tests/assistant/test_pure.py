@@ -1,0 +1,119 @@
+"""Pure functions of the ask flow: sentences, fusion, query building, checks, glossary."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.checker import differences, extract_statement, strip_attribution
+from assistant.citations import invalid_citations, markers
+from assistant.index import rrf
+from assistant.query import build_query, condense, is_follow_up
+from assistant.text import contains_verbatim, match_key, split_sentences
+from assistant.types import Chunk, Citation, Passage, Turn
+from ingest.glossary import build_glossary, derive
+
+
+def test_sentences_respect_abbreviations_numbers_and_lists():
+    text = ("Dit geldt bijv. voor het vso. Zie 9.4.1. Landelijke maatregelen! Wat nu?\n"
+            "\uf0b7 Voorjaar 2027: Wetsvoorstel wordt ingediend\n\uf0b7 Voorjaar 2029: "
+            "Inwerkingtreding\n1. Eerste punt. Tweede zin.")
+    assert split_sentences(text) == [
+        "Dit geldt bijv. voor het vso.", "Zie 9.4.1. Landelijke maatregelen!", "Wat nu?",
+        "Voorjaar 2027: Wetsvoorstel wordt ingediend", "Voorjaar 2029: Inwerkingtreding",
+        "1. Eerste punt.", "Tweede zin."]
+
+
+def test_verbatim_folds_layout_not_words():
+    text = "de cluster 2-\nondersteuning en het onder-\nwijs \uf0b7 ‘Het Wenkend Perspectief’"
+    assert contains_verbatim(text, "cluster 2- ondersteuning en het onderwijs")
+    assert contains_verbatim(text, "'Het Wenkend Perspectief'")
+    assert not contains_verbatim(text, "cluster 3- ondersteuning")
+    assert match_key("a  b\n c") == "a b c"
+
+
+def test_rrf_rewards_agreement():
+    fused = rrf({"dense": ["a", "b", "c"], "lexical": ["c", "a", "d"]}, {}, k=60)
+    assert [cid for cid, _, _ in fused][:2] == ["a", "c"]
+    assert fused[0][2] == {"dense": 1, "lexical": 2}
+    weighted = rrf({"dense": ["a"], "lexical": ["b"]}, {"lexical": 2.0}, k=60)
+    assert weighted[0][0] == "b"
+
+
+def test_query_expands_abbreviations_and_repairs_typos():
+    glossary = {"swv": "samenwerkingsverband", "d/sh": "doof slechthorend", "tlv": "toelaat"}
+    vocab = {"experimenteerplan", "samenwerkingsverband"}
+
+    def correct(tokens):
+        return ["experimenteerplan" if t == "expirimenteerplan" else t for t in tokens]
+
+    q = build_query("Moet het SWV instemmen met het expirimenteerplan voor D/SH?", glossary,
+                    correct)
+    assert "samenwerkingsverband" in q.terms and "experimenteerplan" in q.terms
+    assert "doof slechthorend" in q.expansions and "toelaat" not in q.expansions
+    assert "samenwerkingsverband" in q.dense and vocab
+
+
+def test_follow_ups_are_condensed_with_the_previous_subject():
+    history = [Turn("Tot wanneer loopt de experimenteerregeling?", "...",
+                    "Tot wanneer loopt de experimenteerregeling?")]
+    assert is_follow_up("en wie betaalt dat?")
+    assert is_follow_up("geldt dat ook voor het vo?")
+    assert condense("en wie betaalt dat?", history).endswith("(Tot wanneer loopt de "
+                                                               "experimenteerregeling?)")
+    standalone = "Welke aanbevelingen doet de inspectie aan schoolbesturen over symbiose?"
+    assert not is_follow_up(standalone)
+    assert condense(standalone, history) == standalone
+    assert condense("en wie betaalt dat?", []) == "en wie betaalt dat?"
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("Kan ik dit citeren: 'Er mag in principe 60% van het lesprogramma op de andere school "
+     "worden gevolgd.'?", "Er mag in principe 60% van het lesprogramma op de andere school "
+                         "worden gevolgd."),
+    ("Klopt het dat de inspectie in 2023/2024 een themaonderzoek doet naar samenwerking?",
+     "de inspectie in 2023/2024 een themaonderzoek doet naar samenwerking"),
+    ("Driegang werkt met twee regio's. Wat was het verschil tussen die regio's in aanpak?", None),
+    ("Klopt het dat mijn zoon op het vso minder begeleiding krijgt? Waarom is dat zo?", None),
+    ("Wat is symbiose?", None),
+])
+def test_statements_to_check_are_recognised(question, expected):
+    assert extract_statement(question) == expected
+
+
+def test_differences_name_the_changed_fact():
+    doc = ("Ongeveer een derde van de schoolleiders geeft aan een symbioseovereenkomst te "
+           "hebben opgesteld.")
+    assert differences("ongeveer de helft van de schoolleiders een symbioseovereenkomst heeft "
+                       "opgesteld", doc) == [("helft", "een derde")]
+    assert differences("Kentalis is in 2024 gestart met een vergelijking",
+                       "Auris is in 2024 gestart met het maken van een vergelijking") == [
+        ("Kentalis", "Auris")]
+    assert differences("het rapport verschijnt eind 2025", "Het rapport wordt eind 2024 "
+                                                          "gepubliceerd.") == [("2025", "2024")]
+    assert differences("Er mag 60% worden gevolgd", "Er mag 60% worden gevolgd.") == []
+    assert strip_attribution("Uit het inspectieonderzoek blijkt dat X doet Y") == "X doet Y"
+
+
+def _passage(text: str, cid: str = "c1") -> Passage:
+    return Passage(Chunk(cid, "d.txt", "Doc", text, None, 0, len(text), 0), 1.0)
+
+
+def test_citation_validation_catches_invented_markers_and_quotes():
+    p = _passage("Er mag in principe 60% van het lesprogramma worden gevolgd. Tweede zin.")
+    good = Citation(1, "c1", "d.txt", "Doc", None, None, "Er mag in principe 60% van het "
+                                                          "lesprogramma worden gevolgd.")
+    assert invalid_citations("Zestig procent [1].", [good], [p]) == []
+    bad = Citation(1, "c1", "d.txt", "Doc", None, None, "Er mag 70% worden gevolgd.")
+    assert invalid_citations("Zo staat het er [1] [2].", [bad], [p]) == [
+        "marker [2] has no citation", "citation [1] quote is not verbatim in chunk c1"]
+    assert markers("a [2] b [1] c [2]") == [2, 1]
+
+
+def test_glossary_is_derived_from_definitions_in_the_text():
+    text = ("Leerlingen met een taalontwikkelingsstoornis (TOS) en het Integraal "
+            "Huisvestingsplan (IHP). Ook VO Lelystad (VO) is geen definitie.")
+    found = derive([text])
+    assert found["tos"] == "taalontwikkelingsstoornis"
+    assert found["ihp"] == "integraal huisvestingsplan"
+    assert "vo" not in found
+    assert build_glossary([text])["swv"].startswith("samenwerkingsverband")
