@@ -57,7 +57,7 @@ class AnswerSettings(BaseModel):
     style: Literal["ouder", "leraar", "beleid"] = "leraar"
     max_sentences: int = 5
     # abstain when the best evidence is weaker than this (calibrated on the dev set, see README)
-    min_evidence: float = 0.35
+    min_evidence: float = 0.26
 
 
 class LLMSettings(BaseModel):

@@ -7,6 +7,7 @@ grouped per document, in the style the user chose.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -18,6 +19,9 @@ from assistant.text import sentence_spans
 from assistant.types import Citation, Passage, Style
 
 _ACTORS = ("samenwerkingsverband", "gemeente", "onderwijsconsulent", "ouders", "school")
+# A sentence that opens with one of these carries on the one before it ("Daarom ...").
+_CONTINUES = re.compile(r"^(?:daarom|daardoor|hierdoor|dus|op deze manier|zo |hiermee|daarmee|"
+                        r"daarbij|bovendien|want|omdat|doordat)\b", re.I)
 
 
 @dataclass
@@ -42,18 +46,44 @@ def make_citation(n: int, passage: Passage, quote: str, meta: dict | None = None
                     year=str(meta.get("published", ""))[:4])
 
 
+def _overlaps(a: Candidate, b: Candidate) -> bool:
+    return a.passage.chunk.id == b.passage.chunk.id and a.start < b.end and b.start < a.end
+
+
+def _with_continuation(c: Candidate, max_chars: int = 600) -> Candidate:
+    """Extend a quote with what completes it: the list after a colon, or a next sentence
+    that carries on the reasoning ("Daarom ..."), as long as the quote stays short."""
+    text = c.passage.chunk.text
+    spans = [(s, e) for s, e in sentence_spans(text) if s >= c.end]
+    end = c.end
+    if text[c.start:c.end].rstrip().endswith(":"):
+        for s, e in spans[:4]:
+            if e - c.start > max_chars:
+                break
+            end = e
+    elif spans and _CONTINUES.match(text[spans[0][0]:spans[0][1]]):
+        if spans[0][1] - c.start <= max_chars:
+            end = spans[0][1]
+    return Candidate(c.passage, c.rank, c.start, end, c.score)
+
+
 class ExtractiveAnswerer:
     name = "extractive"
 
-    def __init__(self, settings: AnswerSettings, index, max_passages: int = 6):
+    def __init__(self, settings: AnswerSettings, index, max_passages: int = 6,
+                 dense_weight: float = 0.5, dense_band: float = 0.08):
         self.settings = settings
         self.index = index  # provides query_terms(text), idf(term), doc_meta(doc)
         self.max_passages = max_passages
+        self.dense_weight = dense_weight  # weight of the sentence window's dense similarity
+        self.dense_band = dense_band  # similarity below the best window that still counts
 
     # --- selection --------------------------------------------------------------------------
     def candidates(self, question: str, passages: Sequence[Passage]) -> list[Candidate]:
         terms = set(self.index.query_terms(question))
         total = sum(self.index.idf(t) for t in terms) or 1.0
+        top_sim = max((u[2] for p in passages[: self.max_passages] for u in p.units),
+                      default=0.0)
         out = []
         for rank, p in enumerate(passages[: self.max_passages]):
             for s, e in sentence_spans(p.chunk.text):
@@ -62,7 +92,9 @@ class ExtractiveAnswerer:
                     continue
                 have = terms & set(analyze(sent))
                 lexical = sum(self.index.idf(t) for t in have) / total
-                score = lexical + 0.25 / (rank + 1)
+                sim = max((u[2] for u in p.units if u[0] < e and s < u[1]), default=0.0)
+                dense = max(0.0, 1.0 - (top_sim - sim) / self.dense_band) if sim else 0.0
+                score = lexical + self.dense_weight * dense + 0.25 / (rank + 1)
                 if len(sent) > 700:
                     score -= 0.1
                 out.append(Candidate(p, rank, s, e, score))
@@ -78,10 +110,10 @@ class ExtractiveAnswerer:
             if len(chosen) >= self.settings.max_sentences or c.score < 0.55 * best:
                 break
             cid = c.passage.chunk.id
-            if per_chunk.get(cid, 0) >= 3:
+            if per_chunk.get(cid, 0) >= 3 or any(_overlaps(c, o) for o in chosen):
                 continue
             per_chunk[cid] = per_chunk.get(cid, 0) + 1
-            chosen.append(c)
+            chosen.append(_with_continuation(c))
         return chosen
 
     # --- rendering --------------------------------------------------------------------------

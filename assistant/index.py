@@ -132,6 +132,10 @@ class SearchIndex:
 
     def dense(self, q: SearchQuery, k: int, docs: Sequence[str] | None = None
               ) -> list[tuple[str, float]]:
+        return self.dense_units(q, k, docs)[0]
+
+    def dense_units(self, q: SearchQuery, k: int, docs: Sequence[str] | None = None):
+        """Best chunks by their best sentence window, and the windows that were hit."""
         vector = self.embedder.embed_query(q.dense)
         return query_units(self.state.units, vector, k, docs)
 
@@ -151,8 +155,9 @@ class SearchIndex:
         q = self.query(text)
         rankings: dict[str, list[str]] = {}
         raw_scores: dict[str, dict[str, float]] = {}
+        unit_hits: dict[str, list[tuple[int, int, float]]] = {}
         if method in ("hybrid", "dense"):
-            hits = self.dense(q, max(s.dense_k, k), docs)
+            hits, unit_hits = self.dense_units(q, max(s.dense_k, k), docs)
             rankings["dense"] = [i for i, _ in hits]
             raw_scores["dense"] = dict(hits)
         if method in ("hybrid", "lexical"):
@@ -165,7 +170,8 @@ class SearchIndex:
             chunk = self.state.chunks.get(cid)
             if chunk is None:
                 continue
-            passages.append(Passage(chunk, score, ranks, raw_scores.get("dense", {}).get(cid)))
+            passages.append(Passage(chunk, score, ranks, raw_scores.get("dense", {}).get(cid),
+                                    unit_hits.get(cid, [])))
         if self.reranker is not None and method == "hybrid":
             passages = self.reranker.rerank(text, passages)
         return passages[:k]

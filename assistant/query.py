@@ -63,5 +63,7 @@ def condense(question: str, history: Sequence[Turn]) -> str:
     """A standalone query: a follow-up is joined with the subject of the turn before it."""
     if not history or not is_follow_up(question):
         return question
-    prev = history[-1].query or history[-1].question
-    return f"{question} ({prev})"
+    subject = history[-1].question
+    if len(history) >= 2 and is_follow_up(subject):  # the subject is one more turn back
+        subject = f"{history[-2].question} {subject}"
+    return f"{question} ({subject})"

@@ -113,13 +113,14 @@ def all_records(collection, include_vectors: bool = False) -> tuple[list[Chunk],
     return chunks, vectors
 
 
-def add_units(collection, units: Sequence[tuple[str, str, str, str]],
+def add_units(collection, units: Sequence[tuple[str, str, str, str, int, int]],
               vectors: Sequence[Sequence[float]], batch: int = 256) -> None:
-    """Units as (unit id, chunk id, doc, text)."""
+    """Units as (unit id, chunk id, doc, text, start, end); offsets inside the chunk text."""
     for i in range(0, len(units), batch):
         part = units[i:i + batch]
         collection.add(ids=[u[0] for u in part], documents=[u[3] for u in part],
-                       metadatas=[{"chunk": u[1], "doc": u[2]} for u in part],
+                       metadatas=[{"chunk": u[1], "doc": u[2], "start": u[4], "end": u[5]}
+                                  for u in part],
                        embeddings=[list(v) for v in vectors[i:i + batch]])
 
 
@@ -141,16 +142,20 @@ def query(collection, vector: Sequence[float], k: int,
 
 
 def query_units(collection, vector: Sequence[float], k: int,
-                docs: Sequence[str] | None = None) -> list[tuple[str, float]]:
-    """(chunk id, best unit similarity) for the ``k`` best chunks, best first."""
+                docs: Sequence[str] | None = None
+                ) -> tuple[list[tuple[str, float]], dict[str, list[tuple[int, int, float]]]]:
+    """The ``k`` best chunks as (chunk id, best unit similarity), best first, and per chunk
+    the units that were hit as (start, end, similarity) inside the chunk text."""
     n = min(k * 4, collection.count())
     if n == 0:
-        return []
+        return [], {}
     res = collection.query(query_embeddings=[list(vector)], n_results=n, where=_where(docs),
                            include=["distances", "metadatas"])
     best: dict[str, float] = {}
+    spans: dict[str, list[tuple[int, int, float]]] = {}
     for meta, dist in zip(res["metadatas"][0], res["distances"][0]):
-        cid = meta["chunk"]
-        if cid not in best:
-            best[cid] = 1.0 - float(dist)
-    return list(best.items())[:k]
+        cid, sim = meta["chunk"], 1.0 - float(dist)
+        best.setdefault(cid, sim)
+        spans.setdefault(cid, []).append((int(meta.get("start", 0)), int(meta.get("end", 0)),
+                                          sim))
+    return list(best.items())[:k], spans

@@ -84,6 +84,7 @@ class Passage:
     score: float
     ranks: dict[str, int] = field(default_factory=dict)  # e.g. {"dense": 1, "lexical": 4}
     dense_score: float | None = None  # cosine similarity, when dense retrieval found it
+    units: list[tuple[int, int, float]] = field(default_factory=list)  # dense hits in the text
 
     def to_record(self) -> dict:
         return {"doc": self.chunk.doc, "text": self.chunk.text, "score": round(self.score, 6),

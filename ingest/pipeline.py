@@ -171,7 +171,7 @@ def run_ingest(settings: Settings, rebuild: bool = False, progress: Progress | N
     generation = time.strftime("%Y%m%d%H%M%S") + uuid.uuid4().hex[:6]
     chunk_col, unit_col = store.new_generation(generation)
     all_chunks = [c for p in prepared for c in p.chunks]
-    units = [(unit_id(c.id, s, e, c.text[s:e]), c.id, c.doc, c.text[s:e])
+    units = [(unit_id(c.id, s, e, c.text[s:e]), c.id, c.doc, c.text[s:e], s, e)
              for c in all_chunks for s, e in split_into_units(c, params.unit_chars)]
     reuse = {}
     if old and not rebuild and old.get("model_id") == model_id:
@@ -228,7 +228,7 @@ def _old_vectors(store: ChromaStore, name: str, ids: list[str]) -> dict[str, lis
     return out
 
 
-def _embed(units: list[tuple[str, str, str, str]], embedder, batch: int,
+def _embed(units: list[tuple], embedder, batch: int,
            progress: Progress | None) -> dict[str, list[float]]:
     out: dict[str, list[float]] = {}
     total = len(units)

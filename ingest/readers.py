@@ -66,7 +66,7 @@ def read_document(path: Path, max_mb: float = 50.0, max_pages: int = 2000,
 
 def _read_pdf(path: Path, max_pages: int, max_seconds: float) -> RawDocument:
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    from pypdf.errors import PdfReadError, PyPdfError
 
     with path.open("rb") as fh:
         if not fh.read(1024).lstrip().startswith(b"%PDF-"):
@@ -83,7 +83,8 @@ def _read_pdf(path: Path, max_pages: int, max_seconds: float) -> RawDocument:
         n_pages = len(reader.pages)
     except ReadError:
         raise
-    except (PdfReadError, ValueError, KeyError, TypeError, RecursionError, OSError) as e:
+    except (PdfReadError, PyPdfError, ValueError, KeyError, TypeError, RecursionError,
+            OSError) as e:  # PyPdfError: e.g. LimitReachedError on a page tree nested too deeply
         raise ReadError(path, f"the PDF is damaged or unreadable ({type(e).__name__})") from e
     if n_pages > max_pages:
         raise ReadError(path, f"the PDF has {n_pages} pages, over the limit of {max_pages}")
