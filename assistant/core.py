@@ -63,6 +63,8 @@ class Assistant:
             answer = self._check(statement, docs, style, started)
         else:
             answer = self._answer(question, history, style, docs, started)
+        if looks_english(question):
+            notice = " ".join(x for x in (notice, msg.ENGLISH_NOTE) if x)
         answer.notice = notice or answer.notice
         self._trace(question, answer)
         return answer
@@ -190,6 +192,20 @@ class Assistant:
                 fh.write(json.dumps(record, ensure_ascii=False) + "\n")
         except OSError:
             log.warning("trace not written path=%s", self.settings.trace_path)
+
+
+_ENGLISH = {"the", "is", "are", "what", "which", "who", "how", "does", "do", "can", "should",
+            "my", "to", "of", "and", "in", "for", "with", "school", "child", "when", "why"}
+_DUTCH = {"de", "het", "een", "en", "van", "is", "wat", "hoe", "mijn", "kan", "mag", "moet",
+          "wie", "welke", "waarom", "wanneer", "op", "voor", "met", "school", "dat", "er"}
+
+
+def looks_english(text: str) -> bool:
+    """A question written in English (the documents and answers are Dutch)."""
+    words = re.findall(r"[a-z']+", text.lower())
+    en = sum(w in _ENGLISH for w in words)
+    nl = sum(w in _DUTCH for w in words)
+    return len(words) >= 3 and en >= 2 and en > 1.5 * nl
 
 
 def _readable(sentence: str) -> bool:

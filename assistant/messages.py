@@ -23,8 +23,9 @@ TOO_LONG = ("Uw vraag was erg lang. Ik heb alleen de eerste {n} tekens gebruikt.
 NO_INDEX = ("Er is nog geen zoekindex. Start de assistent opnieuw, of voer "
             "`python -m ingest` uit.")
 SEARCHED_FOR = "Gezocht op: {query}"
-ENGLISH_NOTE = ("De documenten zijn Nederlandstalig; ik antwoord daarom in het Nederlands met "
-                "letterlijke citaten.")
+ENGLISH_NOTE = ("De documenten zijn Nederlandstalig: ik zoek en antwoord in het Nederlands, met "
+                "letterlijke citaten. Stel uw vraag in het Nederlands voor het beste resultaat. "
+                "(The documents are in Dutch; please ask in Dutch.)")
 
 CHECK_VERDICT = {
     "verbatim": "Dit staat letterlijk in het document.",

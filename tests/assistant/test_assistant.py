@@ -104,3 +104,14 @@ def test_context_shows_the_text_around_a_chunk(assistant_session):
     answer = assistant_session.ask(SYMBIOSE)
     chunk, around = assistant_session.context(answer.citations[0].chunk_id)
     assert chunk.text in around and len(around) > len(chunk.text)
+
+
+def test_english_question_is_answered_in_dutch_with_a_note(assistant_session):
+    from assistant.core import looks_english
+
+    assert looks_english("What does the school have to do for my child with a disability?")
+    assert not looks_english("Wat moet de school doen voor mijn kind?")
+    answer = assistant_session.ask("How much of the programme can a pupil follow at the regular "
+                                   "school with symbiose?")
+    assert answer.notice and "Nederlands" in answer.notice
+    assert answer.text.split()[0] in {"Wat", "Dit", "Vindplaatsen"}  # Dutch either way
