@@ -47,6 +47,7 @@ def build_query(question: str, glossary: dict[str, str], correct=None) -> Search
         terms = correct(terms)
     for exp in expansions:
         terms += content_words(exp)
+    terms = list(dict.fromkeys(terms))  # a word counts once, however often it is typed
     dense = question if not expansions else f"{question} ({'; '.join(expansions)})"
     return SearchQuery(question, dense, terms, expansions)
 

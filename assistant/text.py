@@ -102,7 +102,8 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
         spans.append((b_start + cur, b_end))
     out = []
     for s, e in spans:
-        while s < e and (text[s].isspace() or text[s] in _BULLET_GLYPHS):
+        while s < e and (text[s].isspace() or text[s] in _BULLET_GLYPHS
+                         or (text[s] in "-*–" and text[s + 1:s + 2] == " ")):  # list markers
             s += 1
         while e > s and text[e - 1].isspace():
             e -= 1

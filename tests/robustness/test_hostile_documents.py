@@ -265,7 +265,7 @@ def test_llm_answer_that_sticks_to_the_passages_is_kept_with_verified_citations(
 
     server.set_script(reply)
     answer = assistant.ask(TRIP_QUESTION)
-    assert "extra begeleiding tijdens het schoolreisje" in answer.text
+    assert answer.text == f"{GOOD_SENTENCE[:-1]} [1]."  # the model's sentence, kept
     assert invalid_citations(answer.text, answer.citations, answer.passages) == []
     assert [c.doc for c in answer.citations] == ["injectie.txt"]
     assert contains_verbatim(INJECTION_DOC, answer.citations[0].quote)
