@@ -1,4 +1,4 @@
-"""python -m assistant ask [--data DIR] [--style S] [--json] "vraag"  |  python -m assistant config"""
+"""python -m assistant ask [--data DIR] [--style S] [--json] "vraag" | check "..." | config"""
 
 from __future__ import annotations
 

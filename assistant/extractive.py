@@ -57,13 +57,13 @@ def _with_continuation(c: Candidate, max_chars: int = 600) -> Candidate:
     spans = [(s, e) for s, e in sentence_spans(text) if s >= c.end]
     end = c.end
     if text[c.start:c.end].rstrip().endswith(":"):
-        for s, e in spans[:4]:
+        for _, e in spans[:4]:
             if e - c.start > max_chars:
                 break
             end = e
-    elif spans and _CONTINUES.match(text[spans[0][0]:spans[0][1]]):
-        if spans[0][1] - c.start <= max_chars:
-            end = spans[0][1]
+    elif (spans and _CONTINUES.match(text[spans[0][0]:spans[0][1]])
+          and spans[0][1] - c.start <= max_chars):
+        end = spans[0][1]
     return Candidate(c.passage, c.rank, c.start, end, c.score)
 
 

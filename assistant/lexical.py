@@ -26,9 +26,9 @@ def stopwords() -> frozenset[str]:
              "kan", "kunnen", "mag", "moet", "moeten", "wordt", "worden", "welke", "wat", "hoe",
              "waar", "wie", "waarom", "wanneer", "staat", "staan", "klopt", "er", "daar", "hier",
              "zit", "zitten", "gaat", "gaan", "volgens", "s", "t", "zoon", "zoontje", "dochter",
-             "dochtertje", "kind", "ik", "wij", "we", "gewoon", "helemaal", "niks", "nou",
-             "straks", "ooit", "gewone", "echt", "best", "soms", "allemaal", "iets", "graag", "noemt",
-             "noemen", "precies", "daarvoor", "daar", "zo'n", "lukt", "klopt", "zin", "vraag"}
+             "dochtertje", "kind", "ik", "wij", "we", "helemaal", "niks", "nou", "straks",
+             "ooit", "gewone", "echt", "best", "soms", "allemaal", "iets", "graag", "noemt",
+             "noemen", "precies", "daarvoor", "zo'n", "lukt", "zin", "vraag"}
     return frozenset(fold(w) for w in STOPWORDS_DUTCH) | extra
 
 

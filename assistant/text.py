@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-BULLETS = "\uf0b7\uf0a7\uf076\uf0d8\uf0fc•▪◦●■□➢►▶–"  # glyphs PDF extraction leaves in front of list items
+# glyphs PDF extraction leaves in front of list items
 _BULLET_GLYPHS = "\uf0b7\uf0a7\uf076\uf0d8\uf0fc•▪◦●■□➢►▶"
 _WS = re.compile(r"\s+")
 _HYPHEN_JOIN = re.compile(r"(?<=\w)[-\u00ad]\s*(?=\w)")

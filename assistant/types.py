@@ -1,4 +1,4 @@
-"""The project's own small types. UI, CLI and eval depend on these, never on library node classes."""
+"""The project's own small types; UI, CLI and eval use these, never library node classes."""
 
 from __future__ import annotations
 

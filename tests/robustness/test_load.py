@@ -88,8 +88,14 @@ def test_twenty_users_for_a_minute_without_errors(app, settings_session, capsys)
     errors: list[str] = []
     answered = [0]
     lock = threading.Lock()
-    start = threading.Barrier(USERS)
     stop_at = [0.0]
+    started = [0.0]
+
+    def start_clock() -> None:  # runs once, when every user has connected
+        started[0] = time.monotonic()
+        stop_at[0] = started[0] + SECONDS
+
+    start = threading.Barrier(USERS, action=start_clock)
 
     def user(i: int) -> None:
         try:
@@ -99,7 +105,10 @@ def test_twenty_users_for_a_minute_without_errors(app, settings_session, capsys)
                 errors.append(f"user {i} could not connect: {e!r}")
             start.abort()
             return
-        start.wait()
+        try:
+            start.wait()
+        except threading.BrokenBarrierError:
+            return
         k = i
         while time.monotonic() < stop_at[0]:
             question, style = pool[k % len(pool)], STYLES[k % len(STYLES)]
@@ -122,18 +131,11 @@ def test_twenty_users_for_a_minute_without_errors(app, settings_session, capsys)
                         errors.append(f"{question[:40]!r}: source [n] missing from the answer")
 
     threads = [threading.Thread(target=user, args=(i,), daemon=True) for i in range(USERS)]
-    began = time.monotonic()
-    stop_at[0] = began + SECONDS + 30  # provisional until every user has connected
     for t in threads:
         t.start()
-    # the barrier releases when all users are connected; the clock starts then
-    while start.n_waiting < USERS and not start.broken and time.monotonic() - began < 60:
-        time.sleep(0.05)
-    stop_at[0] = time.monotonic() + SECONDS
-    t0 = time.monotonic()
     for t in threads:
-        t.join(timeout=SECONDS + 120)
-    wall = time.monotonic() - t0
+        t.join(timeout=SECONDS + 180)
+    wall = time.monotonic() - started[0] if started[0] else float("nan")
 
     done = len(latencies)
     p50 = statistics.median(latencies) if latencies else float("nan")
@@ -146,7 +148,6 @@ def test_twenty_users_for_a_minute_without_errors(app, settings_session, capsys)
     assert not any(t.is_alive() for t in threads), "a user hung"
     assert errors == [], errors[:5]
     assert done >= USERS, "every user should have been answered at least once"
-    # the app process logs and traces hold no client address
-    trace = settings_session.trace_path
-    if trace.exists():
-        assert "127.0.0.1" not in trace.read_text(encoding="utf-8")
+    # the app traced every question, and no trace holds the client's address
+    trace = settings_session.trace_path.read_text(encoding="utf-8")
+    assert "127.0.0.1" not in trace
