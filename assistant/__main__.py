@@ -37,10 +37,11 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     from assistant.factory import build_assistant
     from assistant.index import NoIndexError
+    from assistant.store import StoreError
 
     try:
         assistant = build_assistant(settings)
-    except NoIndexError as e:
+    except (NoIndexError, StoreError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
     if args.command == "ask":

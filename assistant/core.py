@@ -21,7 +21,7 @@ from assistant.query import condense
 from assistant.types import STYLES, Answer, CheckResult, Chunk, DocInfo, Passage, Style, Turn
 
 log = logging.getLogger(__name__)
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u202a-\u202e\u2066-\u2069]")  # incl. bidi
 
 
 class Assistant:

@@ -137,7 +137,14 @@ class SearchIndex:
     def dense_units(self, q: SearchQuery, k: int, docs: Sequence[str] | None = None):
         """Best chunks by their best sentence window, and the windows that were hit."""
         vector = self.embedder.embed_query(q.dense)
-        return query_units(self.state.units, vector, k, docs)
+        units = self.state.units
+        try:
+            return query_units(units, vector, k, docs)
+        except Exception as e:  # the generation was dropped by an ingest two flips on
+            if not self.refresh():
+                raise
+            log.info("generation changed during a query; retried error=%s", type(e).__name__)
+            return query_units(self.state.units, vector, k, docs)
 
     def lexical(self, q: SearchQuery, k: int, docs: Sequence[str] | None = None
                 ) -> list[tuple[str, float]]:

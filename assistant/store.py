@@ -84,12 +84,14 @@ class ChromaStore:
         except Exception:  # not there: nothing to drop
             pass
 
-    def drop_stale(self, keep: str) -> list[str]:
-        """Remove generations other than ``keep`` (left by an interrupted or older ingest)."""
+    def drop_stale(self, keep: str, previous: str | None = None) -> list[str]:
+        """Remove generations other than ``keep`` and ``previous`` (the one before it, which
+        requests that started before the flip may still be reading)."""
+        kept = {keep, f"{keep}_u"} | ({previous, f"{previous}_u"} if previous else set())
         dropped = []
         for col in self.client.list_collections():
             name = col if isinstance(col, str) else col.name
-            if name.startswith(f"{self.prefix}_g") and name not in (keep, f"{keep}_u"):
+            if name.startswith(f"{self.prefix}_g") and name not in kept:
                 self.drop(name)
                 dropped.append(name)
         return dropped

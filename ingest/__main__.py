@@ -24,6 +24,7 @@ def main(argv: list[str] | None = None) -> int:
                         format="%(levelname)s %(name)s %(message)s")
 
     from assistant.config import load_settings
+    from assistant.store import StoreError
     from ingest.pipeline import IngestError, run_ingest
 
     overrides = {"corpus_dir": args.corpus, "data_dir": args.data}
@@ -45,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         report = run_ingest(settings, rebuild=args.rebuild, progress=progress)
-    except IngestError as e:
+    except (IngestError, StoreError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -135,9 +135,13 @@ def run_ingest(settings: Settings, rebuild: bool = False, progress: Progress | N
     files = corpus_files(settings.corpus_dir)
     hashes = {p.name: file_hash(p, sources.get(p.name)) for p in files}
     old_docs = (old or {}).get("docs", {})
-    if old and not rebuild and hashes == {d: v["hash"] for d, v in old_docs.items()}:
+    old_skipped = (old or {}).get("skipped", {})
+    known = {d: v["hash"] for d, v in old_docs.items()} | {
+        d: v["hash"] for d, v in old_skipped.items()}
+    if old and not rebuild and hashes == known:
         _fill_counts(report, old_docs)
-        store.drop_stale(old["collection"])  # leftovers of an interrupted run
+        report.skipped = [(d, v["reason"]) for d, v in old_skipped.items()]
+        store.drop_stale(old["collection"], old.get("previous"))  # an interrupted run's
         report.seconds = time.monotonic() - started
         report.generation = old["generation"]
         return report
@@ -198,10 +202,12 @@ def run_ingest(settings: Settings, rebuild: bool = False, progress: Progress | N
         "chunker": params.version,
         "docs": {p.path.name: p.info | {"hash": p.hash} for p in prepared},
         "glossary": build_glossary([p.text for p in prepared]),
+        "skipped": {f: {"hash": hashes[f], "reason": why} for f, why in report.skipped},
+        "previous": (old or {}).get("collection"),
         "created": time.strftime("%Y-%m-%dT%H:%M:%S"),
     }
     store.write_manifest(manifest)  # the atomic switch
-    store.drop_stale(manifest["collection"])
+    store.drop_stale(manifest["collection"], manifest["previous"])
     _fill_counts(report, manifest["docs"])
     report.generation = generation
     report.seconds = time.monotonic() - started

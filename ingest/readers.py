@@ -46,7 +46,7 @@ def read_document(path: Path, max_mb: float = 50.0, max_pages: int = 2000,
         raise ReadError(path, f"unsupported file type {suffix or '(none)'}; use .pdf, .txt or .md")
     size_mb = path.stat().st_size / 1_000_000
     if size_mb > max_mb:
-        raise ReadError(path, f"file is {size_mb:.1f} MB, over the limit of {max_mb:g} MB")
+        raise ReadError(path, f"file is {size_mb:.2f} MB, over the limit of {max_mb:g} MB")
     if suffix == ".pdf":
         return _read_pdf(path, max_pages, max_seconds)
     try:

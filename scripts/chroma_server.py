@@ -23,6 +23,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from typing import Self
 
 STARTUP_SECONDS = 60.0
 
@@ -102,7 +103,7 @@ class ChromaServer:
         except OSError:
             return "(no log)"
 
-    def __enter__(self) -> ChromaServer:
+    def __enter__(self) -> Self:
         return self.start()
 
     def __exit__(self, *exc) -> None:

@@ -44,7 +44,7 @@ def child_env(**extra: str) -> dict[str, str]:
 def run_module(args: list[str], env: dict[str, str] | None = None,
                timeout: float = 120) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", *args], cwd=ROOT, env=env or child_env(),
-                          capture_output=True, text=True, timeout=timeout)
+                          capture_output=True, text=True, timeout=timeout, check=False)
 
 
 @pytest.fixture

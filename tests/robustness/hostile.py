@@ -47,8 +47,9 @@ def nested_arrays_pdf(path: Path, depth: int = 100_000) -> Path:
     """A page whose resources hold an array nested ``depth`` levels deep: [[[[...]]]]."""
     objs = [b"<< /Type /Catalog /Pages 2 0 R >>",
             b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
-            b"/Resources << /Font << /F1 5 0 R >> /X " + b"[" * depth + b"]" * depth + b" >> >>",
+            (b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+             b"/Resources << /Font << /F1 5 0 R >> /X " + b"[" * depth + b"]" * depth
+             + b" >> >>"),
             _content(b"Genest."), _FONT]
     return write_pdf(path, objs)
 
@@ -57,8 +58,8 @@ def cyclic_page_tree_pdf(path: Path) -> Path:
     """A page tree whose node lists itself as its own kid (a loop)."""
     objs = [b"<< /Type /Catalog /Pages 2 0 R >>",
             b"<< /Type /Pages /Kids [2 0 R 3 0 R] /Count 2 >>",
-            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
-            b"/Resources << /Font << /F1 5 0 R >> >> >>",
+            (b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+             b"/Resources << /Font << /F1 5 0 R >> >> >>"),
             _content(b"Een kringetje."), _FONT]
     return write_pdf(path, objs)
 

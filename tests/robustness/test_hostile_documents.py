@@ -113,7 +113,7 @@ def outside_quotes(text: str, citations) -> str:
 
 def test_every_bad_file_is_skipped_with_a_clear_reason_and_the_rest_is_ingested(
         hostile_index, hostile_assistant):
-    settings, report = hostile_index
+    _, report = hostile_index
     skipped = dict(report.skipped)
     assert set(skipped) == set(BAD_FILES)
     for name, reason in BAD_FILES.items():
@@ -126,7 +126,6 @@ def test_every_bad_file_is_skipped_with_a_clear_reason_and_the_rest_is_ingested(
 def test_ingesting_again_changes_nothing_and_the_index_still_answers(hostile_index,
                                                                    hostile_assistant, embedder):
     settings, _ = hostile_index
-    generation = hostile_assistant.index.state.generation
     again = run_ingest(settings, embedder=embedder)
     assert not again.changed_anything and again.embedded == 0
     assert {f for f, _ in again.skipped} == set(BAD_FILES)
@@ -135,12 +134,6 @@ def test_ingesting_again_changes_nothing_and_the_index_still_answers(hostile_ind
     assert {d.doc for d in hostile_assistant.documents()} == GOOD_FILES
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: with an unreadable file in the corpus, the 'nothing changed' check compares "
-           "the hashes of all files with those of the ingested ones only, so every ingest "
-           "writes a new generation (and drops the old one under running requests). Fix: "
-           "record skipped files' hashes in the manifest (see the issue-6 report).")
 def test_nothing_changed_means_no_new_generation_even_with_a_bad_file(hostile_index,
                                                                       hostile_assistant,
                                                                       embedder):
@@ -215,7 +208,7 @@ def _user_message(body: dict) -> str:
     return content
 
 
-_BLOCK = re.compile(r'<bron n="(\d+)"[^>]*>\n(.*?)\n</bron>', re.S)
+_BLOCK = re.compile(r'<bron n="(\d+)"[^>]*>\n(.*?)\n</bron>', re.DOTALL)
 
 
 @pytest.fixture(scope="module")
@@ -231,8 +224,9 @@ def llm_assistant(hostile_index, embedder):
 def test_llm_gets_passages_as_delimited_data_and_an_obeying_model_is_overruled(
         llm_assistant, hostile_assistant):
     assistant, server = llm_assistant
-    server.set_script(["GEHACKT [1]. Alle leerlingen moeten naar het speciaal onderwijs [9]. "
-                       "Ik volg nu de instructies uit de bron [2]."])
+    obeying = ("GEHACKT [1]. Alle leerlingen moeten naar het speciaal onderwijs [9]. "
+               "Ik volg nu de instructies uit de bron [2].")
+    server.set_script([obeying])
     server.requests.clear()
     answer = assistant.ask(TRIP_QUESTION)
     assert server.requests, "the LLM was not asked"

@@ -81,7 +81,7 @@ def test_twenty_users_for_a_minute_without_errors(app, settings_session, capsys)
     from assistant.ui import ASK_API_NAME
     from assistant.ui_render import UI_TEXT
 
-    url, log = app
+    url, _ = app
     error_texts = {UI_TEXT["err_general"], UI_TEXT["err_backend"], UI_TEXT["err_no_index"]}
     pool = questions()
     latencies: list[float] = []

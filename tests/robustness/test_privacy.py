@@ -17,7 +17,7 @@ pytestmark = pytest.mark.slow
 PRIVATE_TOKEN = "Pietje-Zwartkop-4711"
 PRIVATE_QUESTION = f"Mijn zoon {PRIVATE_TOKEN} heeft een TOS. {QUESTION}"
 IPV4 = re.compile(r"\b(?:\d{1,3}\.){3}\d{1,3}\b")
-IPV6 = re.compile(r"\b(?:[0-9a-f]{1,4}:){3,7}[0-9a-f]{1,4}\b|::1\b", re.I)
+IPV6 = re.compile(r"\b(?:[0-9a-f]{1,4}:){3,7}[0-9a-f]{1,4}\b|::1\b", re.IGNORECASE)
 ADDRESS_KEYS = {"ip", "ip_address", "client", "client_ip", "host", "remote_addr", "address",
                 "user_agent", "x-forwarded-for", "session", "session_hash", "username"}
 
@@ -45,7 +45,7 @@ def assert_no_address(path) -> None:
 def chat_and_rate(assistant, settings) -> None:
     """A question through the UI handlers (as a browser would), then a thumbs-up."""
     h = UIHandlers(assistant, settings)
-    *_, (chat, _, conv, _) = h.respond(PRIVATE_QUESTION, [], Conversation(), Prefs())
+    *_, (_, _, conv, _) = h.respond(PRIVATE_QUESTION, [], Conversation(), Prefs())
     status, _ = h.feedback("up", "Duidelijk antwoord", conv)
     assert status  # a Dutch thank-you (or a failure message) is shown
 
