@@ -40,7 +40,7 @@ def main(argv: list[str] | None = None) -> int:
         if bar is None:
             from tqdm import tqdm
 
-            bar = tqdm(total=total, desc=message, unit="chunk")
+            bar = tqdm(total=total, desc=f"{message} sentence windows", unit="window")
         bar.n = done
         bar.refresh()
 

