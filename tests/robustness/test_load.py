@@ -9,22 +9,18 @@ from __future__ import annotations
 import json
 import os
 import statistics
-import subprocess
-import sys
 import threading
 import time
-import urllib.request
 
 import pytest
 
 from tests.conftest import EVAL, ROOT
-from tests.robustness.conftest import child_env, load_script
+from tests.fixtures.app import running_app
 
 pytestmark = pytest.mark.slow
 
 USERS = int(os.environ.get("ROBUSTNESS_LOAD_USERS", "20"))
 SECONDS = float(os.environ.get("ROBUSTNESS_LOAD_SECONDS", "60"))
-STARTUP_SECONDS = 180
 STYLES = ("ouder", "leraar", "beleid")
 
 
@@ -35,44 +31,14 @@ def questions() -> list[str]:
                    "🙂" * 50, "x" * 5000]
 
 
-def wait_until_up(url: str, proc: subprocess.Popen, log) -> None:
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"app.py exited with {proc.returncode}:\n{log.read_text()[-3000:]}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as r:
-                if r.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.5)
-    raise RuntimeError(f"app.py did not start within {STARTUP_SECONDS}s:\n{log.read_text()[-3000:]}")
-
-
 @pytest.fixture(scope="module")
 def app(settings_session, tmp_path_factory):
     if not (ROOT / "app.py").exists():
         pytest.skip("app.py is not there yet: the load test needs the Gradio app")
     pytest.importorskip("gradio_client")
-    port = load_script("chroma_server").free_port()
     log = tmp_path_factory.mktemp("load") / "app.log"
-    cmd = [sys.executable, "app.py", "--data", str(settings_session.data_dir),
-           "--corpus", str(settings_session.corpus_dir), "--host", "127.0.0.1",
-           "--port", str(port), "--quiet"]
-    with open(log, "wb") as out:
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=child_env(), stdout=out,
-                                stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        wait_until_up(url, proc, log)
+    with running_app(settings_session, log) as url:
         yield url, log
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=5)
 
 
 def test_twenty_users_for_a_minute_without_errors(app, settings_session, capsys):
