@@ -11,7 +11,7 @@ import re
 
 CURATED: dict[str, str] = {
     "swv": "samenwerkingsverband passend onderwijs",
-    "so": "speciaal onderwijs",
+    "so": "speciaal onderwijs gespecialiseerd onderwijs",
     "vso": "voortgezet speciaal onderwijs",
     "sbo": "speciaal basisonderwijs",
     "po": "primair onderwijs basisschool",
@@ -47,11 +47,18 @@ CURATED: dict[str, str] = {
     "ggz": "geestelijke gezondheidszorg",
     "sop": "schoolondersteuningsprofiel",
     "bao": "basisonderwijs",
+    "speciaal onderwijs": "gespecialiseerd onderwijs",
+    "speciale school": "speciaal onderwijs gespecialiseerd onderwijs",
+    "gebouw": "huisvesting",
+    "rugzakje": "extra ondersteuning arrangement",
+    "zorgleerling": "leerling extra ondersteuningsbehoefte",
+    "juf": "leraar",
+    "meester": "leraar",
+    "thuiszitter": "thuiszitten verzuim",
     "gewone school": "reguliere school regulier onderwijs",
     "gewone middelbare school": "regulier voortgezet onderwijs",
     "middelbare school": "voortgezet onderwijs",
     "basisschool": "primair onderwijs basisonderwijs",
-    "speciale school": "speciaal onderwijs",
 }
 
 _ABBR = r"[A-Z][A-Za-z/&'’\-]{1,9}"
