@@ -9,6 +9,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 from assistant.config import RetrievalSettings
+from assistant.glossary import CURATED
 from assistant.lexical import LexicalIndex, analyze, stems
 from assistant.query import SearchQuery, build_query
 from assistant.store import ChromaStore, all_records
@@ -56,7 +57,7 @@ class _Loaded:
         n = max(len(self.order), 1)
         self.idf_table = {t: math.log(1 + (n - f + 0.5) / (f + 0.5)) for t, f in df.items()}
         self.max_idf = math.log(1 + (n + 0.5) / 0.5)
-        self.glossary = manifest.get("glossary", {})
+        self.glossary = {**manifest.get("glossary", {}), **CURATED}
 
 
 class SearchIndex:

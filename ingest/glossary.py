@@ -9,57 +9,7 @@ from __future__ import annotations
 
 import re
 
-CURATED: dict[str, str] = {
-    "swv": "samenwerkingsverband passend onderwijs",
-    "so": "speciaal onderwijs gespecialiseerd onderwijs",
-    "vso": "voortgezet speciaal onderwijs",
-    "sbo": "speciaal basisonderwijs",
-    "po": "primair onderwijs basisschool",
-    "vo": "voortgezet onderwijs middelbare school",
-    "go": "gespecialiseerd onderwijs",
-    "opp": "ontwikkelingsperspectief ontwikkelingsperspectiefplan",
-    "tlv": "toelaatbaarheidsverklaring",
-    "tos": "taalontwikkelingsstoornis",
-    "d/sh": "doof slechthorend",
-    "dsh": "doof slechthorend",
-    "cmb": "communicatief meervoudig beperkt",
-    "oogo": "op overeenstemming gericht overleg gemeenten samenwerkingsverband",
-    "lea": "lokale educatieve agenda",
-    "rea": "regionale educatieve agenda",
-    "ihp": "integraal huisvestingsplan",
-    "mr": "medezeggenschapsraad",
-    "gmr": "gemeenschappelijke medezeggenschapsraad",
-    "ib'er": "intern begeleider",
-    "ib": "intern begeleider",
-    "ad": "ambulante dienstverlening ambulante begeleiding",
-    "ab": "ambulante begeleiding",
-    "ocw": "ministerie van onderwijs cultuur en wetenschap",
-    "vng": "vereniging van nederlandse gemeenten",
-    "pro": "praktijkonderwijs",
-    "vmbo": "voorbereidend middelbaar beroepsonderwijs",
-    "mbo": "middelbaar beroepsonderwijs",
-    "ngt": "nederlandse gebarentaal",
-    "wpo": "wet op het primair onderwijs",
-    "wec": "wet op de expertisecentra",
-    "wvo": "wet op het voortgezet onderwijs",
-    "oza": "onderwijszorgarrangement onderwijs zorg",
-    "jgz": "jeugdgezondheidszorg",
-    "ggz": "geestelijke gezondheidszorg",
-    "sop": "schoolondersteuningsprofiel",
-    "bao": "basisonderwijs",
-    "speciaal onderwijs": "gespecialiseerd onderwijs",
-    "speciale school": "speciaal onderwijs gespecialiseerd onderwijs",
-    "gebouw": "huisvesting",
-    "rugzakje": "extra ondersteuning arrangement",
-    "zorgleerling": "leerling extra ondersteuningsbehoefte",
-    "juf": "leraar",
-    "meester": "leraar",
-    "thuiszitter": "thuiszitten verzuim",
-    "gewone school": "reguliere school regulier onderwijs",
-    "gewone middelbare school": "regulier voortgezet onderwijs",
-    "middelbare school": "voortgezet onderwijs",
-    "basisschool": "primair onderwijs basisonderwijs",
-}
+from assistant.glossary import CURATED
 
 _ABBR = r"[A-Z][A-Za-z/&'’\-]{1,9}"
 _LONG_THEN_ABBR = re.compile(rf"((?:[\w\-’']+\s){{0,5}}[\w\-’']+)\s\(({_ABBR})\)")
@@ -107,6 +57,4 @@ def derive(texts: list[str]) -> dict[str, str]:
 
 def build_glossary(texts: list[str]) -> dict[str, str]:
     """Corpus definitions, with the curated entries (which add the words people type) on top."""
-    glossary = derive(texts)
-    glossary.update(CURATED)
-    return glossary
+    return {**derive(texts), **CURATED}
