@@ -15,7 +15,7 @@ from assistant import messages as msg
 from assistant.answering import Draft
 from assistant.config import AnswerSettings
 from assistant.lexical import analyze
-from assistant.text import sentence_spans
+from assistant.text import match_key, sentence_spans
 from assistant.types import Citation, Passage, Style
 
 _ACTORS = ("samenwerkingsverband", "gemeente", "onderwijsconsulent", "ouders", "school")
@@ -106,12 +106,15 @@ class ExtractiveAnswerer:
         best = cands[0].score
         chosen: list[Candidate] = []
         per_chunk: dict[str, int] = {}
+        seen: set[str] = set()
         for c in cands:
             if len(chosen) >= self.settings.max_sentences or c.score < 0.55 * best:
                 break
             cid = c.passage.chunk.id
-            if per_chunk.get(cid, 0) >= 3 or any(_overlaps(c, o) for o in chosen):
-                continue
+            key = match_key(c.text).casefold()
+            if per_chunk.get(cid, 0) >= 3 or key in seen or any(_overlaps(c, o) for o in chosen):
+                continue  # the same sentence can stand twice in a document: quote it once
+            seen.add(key)
             per_chunk[cid] = per_chunk.get(cid, 0) + 1
             chosen.append(_with_continuation(c))
         return chosen
