@@ -20,7 +20,10 @@ from tests.robustness.conftest import HANDREIKING, QUESTION, child_env
 
 pytestmark = pytest.mark.slow
 
-_PROGRESS = re.compile(r"embedding:.*?\b([1-9]\d*)/(\d+)")
+_PROGRESS = re.compile(r"embedding[^:]*:.*?\b([1-9]\d*)/(\d+)")
+# small batches on one thread: progress shows early and the run stays killable mid-way
+SLOW = {"INCLUSIEF_EMBEDDER__BATCH_SIZE": "4", "INCLUSIEF_EMBEDDER__THREADS": "1",
+        "INCLUSIEF_EMBEDDER__NATIVE_BUILD": "false"}
 
 
 def wait_for_progress(proc: subprocess.Popen, log_path, timeout: float = 120) -> str:
@@ -51,7 +54,7 @@ def test_kill_9_during_embedding_leaves_the_previous_index_and_the_next_ingest_c
         proc = subprocess.Popen(
             [sys.executable, "-m", "ingest", "--corpus", str(settings.corpus_dir),
              "--data", str(settings.data_dir)],
-            cwd=ROOT, env=child_env(), stdout=log, stderr=subprocess.STDOUT)
+            cwd=ROOT, env={**child_env(), **SLOW}, stdout=log, stderr=subprocess.STDOUT)
     try:
         progress = wait_for_progress(proc, log_path)
         done, total = (int(x) for x in _PROGRESS.findall(progress)[-1])
