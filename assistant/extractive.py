@@ -15,7 +15,7 @@ from assistant import messages as msg
 from assistant.answering import Draft
 from assistant.config import AnswerSettings
 from assistant.lexical import analyze
-from assistant.text import match_key, sentence_spans
+from assistant.text import fold, match_key, sentence_spans
 from assistant.types import Citation, Passage, Style
 
 _ACTORS = ("samenwerkingsverband", "gemeente", "onderwijsconsulent", "ouders", "school")
@@ -44,6 +44,17 @@ def make_citation(n: int, passage: Passage, quote: str, meta: dict | None = None
     return Citation(n=n, chunk_id=c.id, doc=c.doc, title=c.title, section=c.section, page=page,
                     quote=quote, publisher=meta.get("publisher", ""),
                     year=str(meta.get("published", ""))[:4])
+
+
+_NUMBERING = re.compile(r"^\s*\d+(?:\.\d+)*\.?\s*")
+
+
+def _heading_key(text: str) -> str:
+    return fold(_NUMBERING.sub("", text)).strip(" :")
+
+
+def _headings(section: str | None) -> set[str]:
+    return {_heading_key(part) for part in (section or "").split(" > ") if part}
 
 
 def _overlaps(a: Candidate, b: Candidate) -> bool:
@@ -86,10 +97,11 @@ class ExtractiveAnswerer:
                       default=0.0)
         out = []
         for rank, p in enumerate(passages[: self.max_passages]):
+            headings = _headings(p.chunk.section)
             for s, e in sentence_spans(p.chunk.text):
                 sent = p.chunk.text[s:e]
-                if len(sent) < 20:
-                    continue
+                if len(sent) < 20 or _heading_key(sent) in headings:
+                    continue  # a heading is where a quote stands, not what it says
                 have = terms & set(analyze(sent))
                 lexical = sum(self.index.idf(t) for t in have) / total
                 sim = max((u[2] for u in p.units if u[0] < e and s < u[1]), default=0.0)

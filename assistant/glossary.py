@@ -8,7 +8,7 @@ from __future__ import annotations
 CURATED: dict[str, str] = {
     "swv": "samenwerkingsverband passend onderwijs",
     "so": "speciaal onderwijs gespecialiseerd onderwijs",
-    "vso": "voortgezet speciaal onderwijs",
+    "vso": "voortgezet speciaal onderwijs gespecialiseerd onderwijs",
     "sbo": "speciaal basisonderwijs",
     "po": "primair onderwijs basisschool",
     "vo": "voortgezet onderwijs middelbare school",
@@ -52,6 +52,10 @@ CURATED: dict[str, str] = {
     "meester": "leraar",
     "thuiszitter": "thuiszitten verzuim",
     "gewone school": "reguliere school regulier onderwijs",
+    # how parents say what the documents call symbiose or a phased transfer
+    "deels": "deel van het onderwijs symbiose",
+    "gedeeltelijk": "deel van het onderwijs symbiose gedeeltelijke integratie",
+    "overstappen": "overstap doorstroom",
     "gewone middelbare school": "regulier voortgezet onderwijs",
     "middelbare school": "voortgezet onderwijs",
     "basisschool": "primair onderwijs basisonderwijs",

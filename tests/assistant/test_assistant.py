@@ -115,3 +115,14 @@ def test_english_question_is_answered_in_dutch_with_a_note(assistant_session):
                                    "school with symbiose?")
     assert answer.notice and "Nederlands" in answer.notice
     assert answer.text.split()[0] in {"Wat", "Dit", "Vindplaatsen"}  # Dutch either way
+
+
+def test_parents_wording_finds_the_rule_and_headings_are_not_quoted(assistant_session):
+    # the product brief's example: parents do not say "symbiose"
+    answer = assistant_session.ask("mijn zoon zit op het vso, kan hij deels naar een gewone "
+                                   "school?", style="ouder")
+    assert not answer.abstained
+    assert any("symbiose" in c.quote.casefold() for c in answer.citations), answer.text
+    for c in answer.citations:
+        last_heading = (c.section or "").split(" > ")[-1]
+        assert c.quote.strip() != last_heading.strip()
