@@ -88,7 +88,7 @@ class SearchIndex:
             raise NoIndexError(
                 f"the index was built with {manifest.get('model_id')}, the settings say "
                 f"{getattr(self.embedder, 'model_id', '?')}: run `python -m ingest --rebuild`")
-        chunks, _ = all_records(self.store.collection(manifest["collection"]))
+        chunks = all_records(self.store.collection(manifest["collection"]))
         loaded = _Loaded(manifest, chunks, self.store.collection(manifest["units_collection"]))
         with self._lock:
             self._loaded = loaded

@@ -106,13 +106,10 @@ def add_chunks(collection, chunks: Sequence[Chunk], vectors: Sequence[Sequence[f
                        embeddings=[list(v) for v in vectors[i:i + batch]])
 
 
-def all_records(collection, include_vectors: bool = False) -> tuple[list[Chunk], list]:
-    include = ["documents", "metadatas"] + (["embeddings"] if include_vectors else [])
-    got = collection.get(include=include)
-    chunks = [Chunk.from_record(i, d, m) for i, d, m in
-              zip(got["ids"], got["documents"], got["metadatas"])]
-    vectors = list(got["embeddings"]) if include_vectors else []
-    return chunks, vectors
+def all_records(collection) -> list[Chunk]:
+    got = collection.get(include=["documents", "metadatas"])
+    return [Chunk.from_record(i, d, m) for i, d, m in
+            zip(got["ids"], got["documents"], got["metadatas"])]
 
 
 def add_units(collection, units: Sequence[tuple[str, str, str, str, int, int]],
@@ -130,17 +127,6 @@ def _where(docs: Sequence[str] | None):
     if not docs:
         return None
     return {"doc": docs[0]} if len(docs) == 1 else {"doc": {"$in": list(docs)}}
-
-
-def query(collection, vector: Sequence[float], k: int,
-          docs: Sequence[str] | None = None) -> list[tuple[str, float]]:
-    """(record id, cosine similarity) best first."""
-    n = min(k, collection.count())
-    if n == 0:
-        return []
-    res = collection.query(query_embeddings=[list(vector)], n_results=n, where=_where(docs),
-                           include=["distances"])
-    return [(i, 1.0 - float(d)) for i, d in zip(res["ids"][0], res["distances"][0])]
 
 
 def query_units(collection, vector: Sequence[float], k: int,
