@@ -18,7 +18,17 @@ from assistant.evidence import assess
 from assistant.extractive import make_citation
 from assistant.index import NoIndexError, RetrieverView, SearchIndex
 from assistant.query import condense
-from assistant.types import STYLES, Answer, CheckResult, Chunk, DocInfo, Passage, Style, Turn
+from assistant.types import (
+    STYLES,
+    Answer,
+    CheckResult,
+    Chunk,
+    Citation,
+    DocInfo,
+    Passage,
+    Style,
+    Turn,
+)
 
 log = logging.getLogger(__name__)
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u202a-\u202e\u2066-\u2069]")  # incl. bidi
@@ -124,21 +134,28 @@ class Assistant:
             draft = self.extractive.answer(query, passages, style)
         return draft
 
-    def _abstain(self, query: str, passages: list[Passage]) -> Draft:
-        cands = self.extractive.candidates(query, passages)
+    def _closest(self, query: str, passages: list[Passage], n: int = 3) -> list[Citation]:
+        """The best readable sentence of each of the ``n`` closest passages."""
         seen, citations = set(), []
-        for c in cands:
+        for c in self.extractive.candidates(query, passages):
             if c.passage.chunk.id in seen or not _readable(c.text):
                 continue
             seen.add(c.passage.chunk.id)
             citations.append(make_citation(len(citations) + 1, c.passage, c.text,
                                            self.index.doc_meta(c.passage.chunk.doc)))
-            if len(citations) == 3:
+            if len(citations) == n:
                 break
-        lines = [msg.NOT_IN_DOCUMENTS]
-        if citations:
-            lines += ["", msg.CLOSEST]
-            lines += [f"- {c.title}: “{c.quote}” [{c.n}]" for c in citations]
+        return citations
+
+    @staticmethod
+    def _closest_lines(citations: list[Citation]) -> list[str]:
+        if not citations:
+            return []
+        return ["", msg.CLOSEST] + [f"- {c.title}: “{c.quote}” [{c.n}]" for c in citations]
+
+    def _abstain(self, query: str, passages: list[Passage]) -> Draft:
+        citations = self._closest(query, passages)
+        lines = [msg.NOT_IN_DOCUMENTS] + self._closest_lines(citations)
         return Draft("\n".join(lines), citations, abstained=True)
 
     def _check(self, statement: str, docs: Sequence[str] | None, style: Style,
@@ -161,10 +178,9 @@ class Assistant:
             if diffs:
                 lines += ["", msg.CHECK_DIFF_HEADING]
                 lines += [f"- “{a}” → “{b}”" for a, b in diffs]
-        elif passages:
-            draft = self._abstain(statement, passages)
-            citations = draft.citations
-            lines += ["", msg.CLOSEST] + draft.text.split("\n")[3:]
+        else:
+            citations = self._closest(statement, passages)
+            lines += self._closest_lines(citations)
         timings["answer"] = _ms(t)
         timings["total"] = _ms(started)
         check = CheckResult(kind, statement, citation, diffs,

@@ -18,7 +18,6 @@ from assistant.types import Passage
 class Evidence:
     answerable: bool
     coverage: float  # weighted share of query terms found in the top passages
-    dense: float  # best cosine similarity among the passages
 
 
 def coverage(index, query: str, passages: Sequence[Passage], top: int = 3) -> float:
@@ -34,7 +33,6 @@ def coverage(index, query: str, passages: Sequence[Passage], top: int = 3) -> fl
 
 def assess(index, query: str, passages: Sequence[Passage], threshold: float) -> Evidence:
     if not passages:
-        return Evidence(False, 0.0, 0.0)
+        return Evidence(False, 0.0)
     cov = coverage(index, query, passages)
-    dense = max((p.dense_score or 0.0) for p in passages)
-    return Evidence(cov >= threshold, cov, dense)
+    return Evidence(cov >= threshold, cov)

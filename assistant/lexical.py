@@ -64,6 +64,7 @@ class LexicalIndex:
         self.ids = list(ids)
         tokenized = [content_words(t) for t in texts]
         self.vocab: set[str] = set().union(*tokenized) if tokenized else set()
+        self._vocab_list = sorted(self.vocab)  # for typo repair, built once
         corpus = [stems(toks) or ["_"] for toks in tokenized]
         self._bm25 = bm25s.BM25()
         self._bm25.index(corpus, show_progress=False)
@@ -75,13 +76,12 @@ class LexicalIndex:
         from rapidfuzz.distance import Levenshtein
 
         out = []
-        vocab = list(self.vocab)
         for tok in tokens:
             if tok in self.vocab or len(tok) < min_len or not tok.isalpha():
                 out.append(tok)
                 continue
             limit = 1 if len(tok) < 10 else 2
-            hit = process.extractOne(tok, vocab, scorer=Levenshtein.distance,
+            hit = process.extractOne(tok, self._vocab_list, scorer=Levenshtein.distance,
                                      score_cutoff=limit)
             out.append(hit[0] if hit else tok)
         return out

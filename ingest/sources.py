@@ -34,8 +34,8 @@ def fallback_title(path: Path, text: str) -> str:
     return path.stem.replace("-", " ").replace("_", " ")
 
 
-def doc_info(path: Path, sources: dict[str, dict], first_text: str, pages: int | None,
-             chunks: int) -> tuple[DocInfo, bool]:
+def doc_info(path: Path, sources: dict[str, dict], first_text: str,
+             pages: int | None) -> tuple[DocInfo, bool]:
     """DocInfo for a file; the flag says the title was guessed (not in sources.toml)."""
     meta = sources.get(path.name)
     guessed = meta is None or not meta.get("title")
@@ -43,4 +43,4 @@ def doc_info(path: Path, sources: dict[str, dict], first_text: str, pages: int |
     title = meta.get("title") or fallback_title(path, first_text)
     return DocInfo(doc=path.name, title=title, publisher=meta.get("publisher", ""),
                    published=str(meta.get("published", "")), kind=meta.get("kind", ""),
-                   pages=pages, chunks=chunks), guessed
+                   pages=pages), guessed
