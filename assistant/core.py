@@ -109,7 +109,9 @@ class Assistant:
         passages = self.index.retrieve(query, docs=docs)
         timings["retrieve"] = _ms(t)
         t = time.perf_counter()
-        ev = assess(self.index, query, passages, self.settings.answer.min_evidence)
+        a = self.settings.answer
+        ev = assess(self.index, query, passages, a.min_evidence, self._min_similarity,
+                    a.similarity_min_words, docs)
         timings["evidence"] = _ms(t)
         t = time.perf_counter()
         if not ev.answerable:
@@ -119,7 +121,14 @@ class Assistant:
         timings["answer"] = _ms(t)
         timings["total"] = _ms(started)
         return Answer(draft.text, draft.citations, passages, draft.abstained, timings, query,
-                      style)
+                      style, evidence=ev.to_record())
+
+    @property
+    def _min_similarity(self) -> float | None:
+        configured = self.settings.answer.min_similarity
+        if configured is not None:
+            return configured
+        return getattr(self.index.embedder, "abstain_similarity", None)
 
     def _draft(self, query: str, passages: list[Passage], style: Style) -> Draft:
         try:
@@ -196,6 +205,7 @@ class Assistant:
             "question": question if self.settings.ui.store_questions else None,
             "query": answer.query if self.settings.ui.store_questions else None,
             "abstained": answer.abstained,
+            "evidence": answer.evidence,
             "hits": [{"id": p.chunk.id, "doc": p.chunk.doc, "score": round(p.score, 5),
                       "ranks": p.ranks} for p in answer.passages[:10]],
             "citations": [c.to_record() for c in answer.citations],

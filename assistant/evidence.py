@@ -1,8 +1,14 @@
-"""Evidence check: do the passages hold what the question asks about, or should we abstain?
+"""Evidence check: is the question about what the documents say, or should we abstain?
 
-The signal is the share of the question's weighted vocabulary (IDF, words unknown to the corpus
-weigh most) that the best passages contain. A question about "De Regenboog in Zwolle" or an
-"NGT-tolk" names things no document mentions, and scores low. Threshold: see README.
+Two signals (calibration: README, "Abstention"; `python -m eval calibrate`):
+
+- *similarity*: the cosine between the question as typed and its closest sentence window. A
+  question about exam rules or a pgb has no sentence close to it, even when some passages share
+  its words. It is used for questions of at least ``min_words`` content words: shorter ones
+  ("Wat is symbiose?") score low against any passage and were never calibrated.
+- *coverage*: the share of the question's IDF-weighted words (its own words, typos repaired,
+  not glossary expansions; words unknown to the corpus weigh most) that the best passages hold.
+  A question that names things no document mentions scores low.
 """
 
 from __future__ import annotations
@@ -10,29 +16,46 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from assistant.lexical import analyze
 from assistant.types import Passage
 
 
 @dataclass(frozen=True)
 class Evidence:
     answerable: bool
-    coverage: float  # weighted share of query terms found in the top passages
+    coverage: float  # weighted share of the question's words found in the top passages
+    similarity: float  # cosine of the question and its closest sentence window
+    words: int  # distinct content words of the question
+
+    def to_record(self) -> dict:
+        return {"coverage": round(self.coverage, 4), "similarity": round(self.similarity, 4),
+                "words": self.words}
 
 
-def coverage(index, query: str, passages: Sequence[Passage], top: int = 3) -> float:
-    terms = set(analyze(query))
+def coverage(index, terms: set[str], passages: Sequence[Passage], top: int = 3) -> float:
     if not terms:
         return 0.0
     found: set[str] = set()
     for p in passages[:top]:
-        found |= terms & set(analyze(p.chunk.text))
+        found |= terms & index.chunk_terms(p.chunk.id)
     total = sum(index.idf(t) for t in terms)
     return sum(index.idf(t) for t in found) / total if total else 0.0
 
 
-def assess(index, query: str, passages: Sequence[Passage], threshold: float) -> Evidence:
+def abstains(coverage_: float, similarity: float, words: int, min_coverage: float,
+             min_similarity: float | None, min_words: int) -> bool:
+    """The decision, shared with the calibration in eval/calibrate.py."""
+    if coverage_ < min_coverage:
+        return True
+    return min_similarity is not None and words >= min_words and similarity < min_similarity
+
+
+def assess(index, query: str, passages: Sequence[Passage], min_coverage: float,
+           min_similarity: float | None, min_words: int,
+           docs: Sequence[str] | None = None) -> Evidence:
     if not passages:
-        return Evidence(False, 0.0)
-    cov = coverage(index, query, passages)
-    return Evidence(cov >= threshold, cov)
+        return Evidence(False, 0.0, 0.0, 0)
+    terms = set(index.own_terms(query))
+    cov = coverage(index, terms, passages)
+    sim = index.similarity(query, docs)  # always measured: `python -m eval calibrate` reads it
+    return Evidence(not abstains(cov, sim, len(terms), min_coverage, min_similarity, min_words),
+                    cov, sim, len(terms))

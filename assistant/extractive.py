@@ -57,6 +57,14 @@ def _headings(section: str | None) -> set[str]:
     return {_heading_key(part) for part in (section or "").split(" > ") if part}
 
 
+def _quotable(sentence: str) -> bool:
+    """Not a list of links, and not a fragment cut off at a hyphen ("(New York, 20-11-")."""
+    words = sentence.split()
+    links = sum("://" in w or w.startswith("www.") for w in words)
+    return not (links >= 2 or (words and links / len(words) > 0.3)
+                or sentence.rstrip().endswith("-"))
+
+
 def _overlaps(a: Candidate, b: Candidate) -> bool:
     return a.passage.chunk.id == b.passage.chunk.id and a.start < b.end and b.start < a.end
 
@@ -68,8 +76,8 @@ def _with_continuation(c: Candidate, max_chars: int = 600) -> Candidate:
     spans = [(s, e) for s, e in sentence_spans(text) if s >= c.end]
     end = c.end
     if text[c.start:c.end].rstrip().endswith(":"):
-        for _, e in spans[:4]:
-            if e - c.start > max_chars:
+        for s, e in spans[:4]:
+            if e - c.start > max_chars or not _quotable(text[s:e]):
                 break
             end = e
     elif (spans and _CONTINUES.match(text[spans[0][0]:spans[0][1]])
@@ -100,7 +108,7 @@ class ExtractiveAnswerer:
             headings = _headings(p.chunk.section)
             for s, e in sentence_spans(p.chunk.text):
                 sent = p.chunk.text[s:e]
-                if len(sent) < 20 or _heading_key(sent) in headings:
+                if len(sent) < 20 or _heading_key(sent) in headings or not _quotable(sent):
                     continue  # a heading is where a quote stands, not what it says
                 have = terms & set(analyze(sent))
                 lexical = sum(self.index.idf(t) for t in have) / total

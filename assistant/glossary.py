@@ -59,4 +59,7 @@ CURATED: dict[str, str] = {
     "gewone middelbare school": "regulier voortgezet onderwijs",
     "middelbare school": "voortgezet onderwijs",
     "basisschool": "primair onderwijs basisonderwijs",
+    # place names as people say them
+    "den bosch": "'s-Hertogenbosch",
+    "den haag": "'s-Gravenhage",
 }

@@ -7,10 +7,11 @@ import math
 import threading
 from collections import Counter
 from collections.abc import Sequence
+from functools import lru_cache
 
 from assistant.config import RetrievalSettings
 from assistant.glossary import CURATED
-from assistant.lexical import LexicalIndex, analyze, stems
+from assistant.lexical import LexicalIndex, analyze, content_words, stems
 from assistant.query import SearchQuery, build_query
 from assistant.store import ChromaStore, all_records
 from assistant.store import query_units
@@ -52,8 +53,10 @@ class _Loaded:
         self.lexical = LexicalIndex(self.ids, [f"{c.section or ''}\n{c.text}"
                                                for c in self.order])
         df: Counter[str] = Counter()
+        self.terms: dict[str, frozenset[str]] = {}  # chunk id -> stems of section + text
         for c in self.order:
             df.update(set(analyze(c.text)))
+            self.terms[c.id] = frozenset(analyze(f"{c.section or ''}\n{c.text}"))
         n = max(len(self.order), 1)
         self.idf_table = {t: math.log(1 + (n - f + 0.5) / (f + 0.5)) for t, f in df.items()}
         self.max_idf = math.log(1 + (n + 0.5) / 0.5)
@@ -68,6 +71,9 @@ class SearchIndex:
         self.settings = settings
         self.reranker = reranker
         self._lock = threading.Lock()
+        # the last query embeddings: the evidence check embeds the question as typed, which
+        # is the search text too when the glossary added nothing
+        self._vector = lru_cache(maxsize=64)(lambda text: tuple(embedder.embed_query(text)))
         self._loaded: _Loaded | None = None
         self.refresh()
 
@@ -122,6 +128,10 @@ class SearchIndex:
         return [c for c in self.state.order if c.doc == doc and c.page is not None
                 and c.page <= page <= (c.page_end or c.page)]
 
+    def chunk_terms(self, chunk_id: str) -> frozenset[str]:
+        """Analyzed (stemmed) words of a chunk's section path and text."""
+        return self.state.terms.get(chunk_id, frozenset())
+
     def idf(self, term: str) -> float:
         """IDF of an analyzed (stemmed) term; unknown terms get the highest value."""
         return self.state.idf_table.get(term, self.state.max_idf)
@@ -137,10 +147,11 @@ class SearchIndex:
 
     def dense_units(self, q: SearchQuery, k: int, docs: Sequence[str] | None = None):
         """Best chunks by their best sentence window, and the windows that were hit."""
-        vector = self.embedder.embed_query(q.dense)
-        units = self.state.units
+        return self._query_units(self._vector(q.dense), k, docs)
+
+    def _query_units(self, vector, k: int, docs: Sequence[str] | None):
         try:
-            return query_units(units, vector, k, docs)
+            return query_units(self.state.units, vector, k, docs)
         except Exception as e:  # the generation was dropped by an ingest two flips on
             if not self.refresh():
                 raise
@@ -184,8 +195,19 @@ class SearchIndex:
             passages = self.reranker.rerank(text, passages)
         return passages[:k]
 
+    def similarity(self, text: str, docs: Sequence[str] | None = None) -> float:
+        """Cosine between a question (as typed: no glossary expansions) and its closest
+        sentence window: the abstention signal (README, "Abstention")."""
+        hits, _ = self._query_units(self._vector(text), 1, docs)
+        return hits[0][1] if hits else 0.0
+
     def query_terms(self, text: str) -> list[str]:
+        """Stemmed search terms: the question's words (typos repaired) and expansions."""
         return stems(self.query(text).terms)
+
+    def own_terms(self, text: str) -> list[str]:
+        """Stemmed words of the question itself (typos repaired), without expansions."""
+        return stems(self.state.lexical.correct(content_words(text)))
 
 
 class MethodRetriever:

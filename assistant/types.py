@@ -163,6 +163,7 @@ class Answer:
     style: Style = "leraar"
     check: CheckResult | None = None
     notice: str | None = None  # a short Dutch message about the input (e.g. it was shortened)
+    evidence: dict | None = None  # {"coverage", "similarity"}: the abstention signals
 
     def to_run_record(self, qid: str, question: str) -> dict:
         """One line of the run format of eval/README.md."""
@@ -176,4 +177,5 @@ class Answer:
             "timings_ms": {k: round(v, 2) for k, v in self.timings.items()},
             "query": self.query,
             "check": asdict(self.check) if self.check else None,
+            "evidence": self.evidence,
         }

@@ -1,4 +1,4 @@
-"""python -m eval run | report | compare | all | bench  (see eval/README or --help)."""
+"""python -m eval run | report | compare | all | calibrate | bench  (see --help)."""
 
 from __future__ import annotations
 
@@ -170,6 +170,17 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", type=int)
     p.add_argument("-q", "--quiet", action="store_true")
     p.set_defaults(func=cmd_all)
+
+    p = sub.add_parser("calibrate", help="abstention thresholds from runs and their gold")
+    p.add_argument("runs", nargs="+", metavar="RUN.jsonl")
+    p.add_argument("--gold", nargs="+", default=[str(QUESTIONS), str(CONVERSATIONS)],
+                   help="gold questions and conversations files (default: the dev set)")
+    p.add_argument("--max-false", type=float, default=0.05,
+                   help="largest share of answerable questions that may abstain")
+    p.add_argument("--min-words", type=int, default=4,
+                   help="the similarity rule applies to questions with this many content words")
+    p.set_defaults(func=lambda a: __import__("eval.calibrate", fromlist=["main"]).main(
+        a.runs, a.gold, a.max_false, a.min_words))
 
     p = sub.add_parser("bench", help="speed and memory benchmarks (Markdown)")
     p.add_argument("rest", nargs=argparse.REMAINDER)

@@ -65,20 +65,59 @@ def _numbered_heading(text: str, last: tuple[int, ...]) -> tuple[int, ...] | Non
     return number
 
 
-def _standalone(lines: list[Line], i: int) -> bool:
-    text = lines[i].text
-    before = i == 0 or not lines[i - 1].text
-    after = i + 1 < len(lines) and not lines[i + 1].text
-    if not (before and after) or lines[i].bullet:
-        return False
-    limit = 110 if text.endswith("?") else 80
+def _heading_like(text: str, limit: int = 80) -> bool:
+    limit = 110 if text.endswith("?") else limit
     if not (3 <= len(text) <= limit) or len(text.split()) > 16:
         return False
     if not (text[0].isupper() or text[0].isdigit()) or "://" in text:
         return False
-    if text.endswith((".", ",", ";", ":")) or _LIST_ITEM.match(text):
+    return not (text.endswith((".", ",", ";", ":")) or _LIST_ITEM.match(text))
+
+
+_OPEN_END = {"van", "en", "de", "het", "een", "in", "op", "voor", "met", "of", "aan", "te",
+             "die", "dat", "door", "bij", "naar", "om", "tot", "over", "uit", "als"}
+
+
+def _heading_set(lines: list[Line], i: int, n: int) -> bool:
+    """Lines i..i+n-1 read as one heading: short lines, no sentence end, no contact details or
+    labels ("Telefoonnummer: ...", "Actienemer: OCW"), not cut off after "van"/"en", and
+    followed by a paragraph of body text."""
+    block = [ln.text.strip() for ln in lines[i:i + n]]
+    joined = " ".join(block)
+    if any(len(t) > 60 or t.endswith(_SENTENCE_END + (",",)) or _LIST_ITEM.match(t)
+           for t in block):
         return False
-    return any(ln.text for ln in lines[i + 1:i + 6])
+    if any(ch in joined for ch in ":@>|") or re.search(r"\d{3}", joined):
+        return False
+    if joined.split()[-1].casefold() in _OPEN_END:
+        return False
+    if sum(ln.text.strip() == block[0] for ln in lines) > 1:
+        return False  # a label repeated on several pages ("De inclusie- toolkit")
+    body = i + n + 1
+    return body + 1 < len(lines) and bool(lines[body].text) and bool(lines[body + 1].text) \
+        and not lines[body].bullet
+
+
+def _standalone(lines: list[Line], i: int) -> int:
+    """How many lines from ``i`` form a heading of their own between blank lines: 1, or 2-3
+    short lines without a sentence end (a heading set in a narrow column: "Werk samen aan
+    een gedeelde visie die" / "concrete meerwaarde oplevert"); 0 when they do not."""
+    if i > 0 and lines[i - 1].text:
+        return 0
+    for n in (1, 2, 3):
+        block = lines[i:i + n]
+        if len(block) < n or not all(ln.text for ln in block):
+            return 0
+        if i + n >= len(lines) or lines[i + n].text:
+            continue  # the block goes on
+        if any(ln.bullet for ln in block):
+            return 0
+        if n > 1 and not _heading_set(lines, i, n):
+            return 0
+        if not _heading_like(" ".join(ln.text.strip() for ln in block), 80 if n == 1 else 100):
+            return 0
+        return n if any(ln.text for ln in lines[i + n + 1:i + n + 6]) else 0
+    return 0
 
 
 def to_blocks(lines: list[Line], kind: str) -> list[Block]:
@@ -87,14 +126,21 @@ def to_blocks(lines: list[Line], kind: str) -> list[Block]:
     last_number: tuple[int, ...] = ()
     max_depth = 1
     current: Block | None = None
+    skip = 0
     for i, ln in enumerate(lines):
         text = ln.text
+        if skip:
+            skip -= 1
+            continue
         if not text:
             current = None
             continue
         heading = _match_heading(lines, i, kind, last_number, max_depth)
         if heading is not None:
-            level, number = heading
+            level, number, n = heading
+            for x in lines[i + 1:i + n]:
+                text = _join(text, x.text.strip(), vocab)
+            skip = n - 1
             if number:
                 last_number = number
                 max_depth = max(max_depth, len(number))
@@ -115,17 +161,19 @@ def to_blocks(lines: list[Line], kind: str) -> list[Block]:
 
 
 def _match_heading(lines: list[Line], i: int, kind: str, last: tuple[int, ...],
-                   max_depth: int) -> tuple[int, tuple[int, ...]] | None:
+                   max_depth: int) -> tuple[int, tuple[int, ...], int] | None:
+    """(level, number, lines it spans) when line ``i`` starts a heading."""
     text = lines[i].text
     if kind == "md":
         m = _MD_HEADING.match(text)
-        return (len(m.group(1)), ()) if m else None
+        return (len(m.group(1)), (), 1) if m else None
     number = _numbered_heading(text, last)
     if number is not None:
-        return len(number), number
-    if kind == "txt" and _standalone(lines, i):
+        return len(number), number, 1
+    n = _standalone(lines, i) if kind == "txt" else 0
+    if n:
         # under flat numbering ("1." ... "5.") a stand-alone line starts a new part
-        return (max_depth + 1 if last and max_depth > 1 else 1), ()
+        return (max_depth + 1 if last and max_depth > 1 else 1), (), n
     return None
 
 

@@ -50,12 +50,25 @@ def test_answer_styles(assistant_session, style):
         assert "“Er mag in principe 60% van het lesprogramma" in answer.text
 
 
-def test_unanswerable_question_abstains_and_shows_what_is_closest(assistant_session):
-    answer = assistant_session.ask("Doet basisschool De Regenboog in Zwolle mee aan de "
-                                   "beleidsregel inclusieve leeromgeving?")
+@pytest.mark.parametrize("question", [
+    # shares many words with the documents (coverage 0.57), but is not about them
+    ("Welke sportclubs in Amsterdam hebben een aangepast programma voor kinderen met een "
+     "beperking?"),
+    "Mag mijn zoon met diabetes zelf insuline spuiten tijdens de gymles?",
+])
+def test_unanswerable_question_abstains_and_shows_what_is_closest(assistant_session, question):
+    answer = assistant_session.ask(question)
     assert answer.abstained
     assert answer.text.startswith("Dit staat niet in de documenten")
     assert answer.citations  # the closest passages, as possibly relevant
+    assert answer.evidence["similarity"] < assistant_session._min_similarity
+
+
+def test_answerable_question_is_close_to_the_documents(assistant_session):
+    answer = assistant_session.ask(SYMBIOSE)
+    assert answer.evidence["similarity"] >= assistant_session._min_similarity
+    record = answer.to_run_record("x", SYMBIOSE)
+    assert set(record["evidence"]) == {"coverage", "similarity", "words"}
 
 
 def test_follow_up_is_answered_about_the_right_subject(assistant_session):

@@ -73,6 +73,26 @@ def test_werkagenda_section_paths():
     assert not any(p and p.startswith("1 Toerusten") for p in paths)
 
 
+def test_headings_set_over_two_or_three_lines():
+    text = ("Intro zin die eindigt met een punt.\n\n"
+            "Werk samen aan een gedeelde visie die\nconcrete meerwaarde oplevert\n\n"
+            "Een heldere visie met gezamenlijke uitgangspunten zorgt voor\n"
+            "gedeeld eigenaarschap. Dat vraagt inzet.\n\n"
+            "Telefoonnummer: 06 12 38 41 75\nEmail: iemand@example.org\n\n"
+            "Meer tekst over iets anders dat hier\nook gewoon doorloopt.\n")
+    st = structure(drop_furniture(page_lines([Page(None, None, text)])), "txt")
+    headings = [b.text for b in st.blocks if b.kind == "heading"]
+    assert headings == ["Werk samen aan een gedeelde visie die concrete meerwaarde oplevert"]
+
+
+def test_handreiking_tips_have_their_own_sections():
+    st = _structured(CORPUS / "handreiking-ontwikkelagenda-inclusiever-onderwijs.txt")
+    chunks = split_into_chunks(st, "handreiking.txt", "Handreiking")
+    visie = [c for c in chunks if "Een heldere visie met gezamenlijke uitgangspunten" in c.text]
+    assert visie and visie[0].section == ("Werk samen aan een gedeelde visie die concrete "
+                                          "meerwaarde oplevert")
+
+
 def test_markdown_headings_become_section_paths():
     st = _structured(CORPUS / "inspectie-samenwerking-regulier-speciaal-onderwijs-2025.md")
     chunks = split_into_chunks(st, "inspectie.md", "Inspectie")
