@@ -139,7 +139,7 @@ class SearchIndex:
     # --- retrieval --------------------------------------------------------------------------
     def query(self, text: str) -> SearchQuery:
         st = self.state
-        return build_query(text, st.glossary, st.lexical.correct)
+        return build_query(text, st.glossary, st.lexical.correct, st.lexical.compound_parts)
 
     def dense(self, q: SearchQuery, k: int, docs: Sequence[str] | None = None
               ) -> list[tuple[str, float]]:

@@ -86,6 +86,29 @@ class LexicalIndex:
             out.append(hit[0] if hit else tok)
         return out
 
+    def compound_parts(self, tokens: Sequence[str], min_len: int = 8) -> list[str]:
+        """Corpus words inside words the corpus does not have: "inspectienorm" -> "inspectie",
+        "norm"; "zorgleerling" -> "zorg", "leerling". A linking "s", "e" or "en" is dropped
+        ("toelaatbaarheidsverklaring"). The split with the longest shorter part wins."""
+        out: list[str] = []
+        for tok in tokens:
+            if tok in self.vocab or len(tok) < min_len or not tok.isalpha():
+                continue
+            best: tuple[int, list[str]] | None = None
+            for i in range(3, len(tok) - 2):
+                head, tail = tok[:i], tok[i:]
+                if tail not in self.vocab:
+                    continue
+                for link in ("", "s", "e", "en"):
+                    stem = head[: len(head) - len(link)] if head.endswith(link) else None
+                    if stem and len(stem) >= 3 and stem in self.vocab:
+                        score = min(len(stem), len(tail))
+                        if best is None or score > best[0]:
+                            best = (score, [stem, tail])
+            if best:
+                out += best[1]
+        return out
+
     def search(self, tokens: Sequence[str], k: int,
                allowed: Sequence[int] | None = None) -> list[tuple[str, float]]:
         """(chunk id, BM25 score) best first for already-analyzed query ``tokens``."""

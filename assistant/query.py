@@ -40,13 +40,17 @@ def _glossary_hits(question: str, glossary: dict[str, str]) -> list[str]:
     return hits
 
 
-def build_query(question: str, glossary: dict[str, str], correct=None) -> SearchQuery:
+def build_query(question: str, glossary: dict[str, str], correct=None, split=None
+                ) -> SearchQuery:
+    """``correct``: typo repair of words; ``split``: corpus words inside unknown compounds."""
     expansions = _glossary_hits(question, glossary)
     terms = content_words(question)
     if correct is not None:
         terms = correct(terms)
     for exp in expansions:
         terms += content_words(exp)
+    if split is not None:
+        terms += split(terms)
     terms = list(dict.fromkeys(terms))  # a word counts once, however often it is typed
     dense = question if not expansions else f"{question} ({'; '.join(expansions)})"
     return SearchQuery(question, dense, terms, expansions)

@@ -1,4 +1,4 @@
-"""Choose the abstention thresholds from runs: `python -m eval calibrate RUN.jsonl ... --gold FILE ...`.
+"""Abstention thresholds from runs: `python -m eval calibrate RUN.jsonl ... --gold FILE ...`.
 
 Every answered record carries its evidence signals (``{"coverage", "similarity"}``, see
 ``assistant/evidence.py``), whatever the thresholds were when it ran. This module replays the

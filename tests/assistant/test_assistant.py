@@ -30,9 +30,10 @@ def test_symbiose_question_cites_the_60_percent_rule(assistant_session):
     assert {"retrieve", "answer", "total"} <= set(answer.timings)
 
 
-def test_every_citation_on_the_dev_set_is_verbatim(assistant_session):
-    questions = [json.loads(line) for line in (EVAL / "questions.jsonl").open(encoding="utf-8")]
-    for item in questions:
+@pytest.mark.parametrize("questions", ["questions.jsonl", "team_questions.jsonl"])
+def test_every_citation_on_the_eval_sets_is_verbatim(assistant_session, questions):
+    items = [json.loads(line) for line in (EVAL / questions).open(encoding="utf-8")]
+    for item in items:
         answer = assistant_session.ask(item["question"])
         assert len(answer.passages) >= 10
         for c in answer.citations:

@@ -53,6 +53,20 @@ def test_query_expands_abbreviations_and_repairs_typos():
     assert "samenwerkingsverband" in q.dense and vocab
 
 
+def test_unknown_compounds_are_searched_by_their_parts():
+    from assistant.lexical import LexicalIndex
+
+    lex = LexicalIndex(["c1", "c2"], [
+        "De inspectie kijkt naar de norm voor toetsen.",
+        "Zorg voor elke leerling; een verklaring van toelaatbaarheid."])
+    parts = lex.compound_parts(["inspectienorm", "zorgleerling", "toelaatbaarheidsverklaring",
+                                "inspectie", "fietsbel"])
+    assert parts == ["inspectie", "norm", "zorg", "leerling", "toelaatbaarheid", "verklaring"]
+    q = build_query("Wat zegt de inspectienorm?", {}, lex.correct, lex.compound_parts)
+    assert {"inspectienorm", "inspectie", "norm"} <= set(q.terms)
+    assert lex.search(q.terms, 2)[0][0] == "c1"
+
+
 def test_follow_ups_are_condensed_with_the_previous_subject():
     history = [Turn("Tot wanneer loopt de experimenteerregeling?", "...",
                     "Tot wanneer loopt de experimenteerregeling?")]
