@@ -57,12 +57,30 @@ def _headings(section: str | None) -> set[str]:
     return {_heading_key(part) for part in (section or "").split(" > ") if part}
 
 
+_FIGURE = re.compile(r"^\W*(?:figuur|tabel|grafiek)\s+\d", re.I)
+
+
 def _quotable(sentence: str) -> bool:
-    """Not a list of links, and not a fragment cut off at a hyphen ("(New York, 20-11-")."""
+    """A statement, not: a list of links, a fragment cut off at a hyphen ("(New York,
+    20-11-") or an ellipsis ("... krijgen..."), or the caption of a figure the text lacks."""
     words = sentence.split()
     links = sum("://" in w or w.startswith("www.") for w in words)
+    end = sentence.rstrip(" *_\"”’'")
     return not (links >= 2 or (words and links / len(words) > 0.3)
-                or sentence.rstrip().endswith("-"))
+                or end.endswith(("-", "...", "…")) or _FIGURE.match(sentence))
+
+
+def _quoted(quote: str) -> str:
+    """“quote”, without doubling the quotation marks of a quote that is itself a quotation."""
+    opening = "" if quote.startswith(("“", '"', "„")) else "“"
+    closing = "" if quote.endswith(("”", '"')) else "”"
+    return f"{opening}{quote}{closing}"
+
+
+def _lines(quote: str, prefix: str) -> str:
+    """A quote of several lines (a list after a colon) kept inside its Markdown quote or list
+    item: no blank lines, each next line behind ``prefix``."""
+    return f"\n{prefix}".join(ln.strip() for ln in quote.splitlines() if ln.strip())
 
 
 def _overlaps(a: Candidate, b: Candidate) -> bool:
@@ -126,17 +144,24 @@ class ExtractiveAnswerer:
         best = cands[0].score
         chosen: list[Candidate] = []
         per_chunk: dict[str, int] = {}
-        seen: set[str] = set()
+        keys: list[str] = []  # the text of every quote so far, continuation included
         for c in cands:
             if len(chosen) >= self.settings.max_sentences or c.score < 0.55 * best:
                 break
             cid = c.passage.chunk.id
             key = match_key(c.text).casefold()
-            if per_chunk.get(cid, 0) >= 3 or key in seen or any(_overlaps(c, o) for o in chosen):
+            if per_chunk.get(cid, 0) >= 3 or any(key in k for k in keys) \
+                    or any(_overlaps(c, o) for o in chosen):
                 continue  # the same sentence can stand twice in a document: quote it once
-            seen.add(key)
+            c = _with_continuation(c)
+            key = match_key(c.text).casefold()
+            held = [i for i, k in enumerate(keys) if k in key]
+            if held:  # it holds a quote already chosen (the text stands twice): it replaces it
+                chosen[held[0]], keys[held[0]] = c, key
+                continue
+            keys.append(key)
             per_chunk[cid] = per_chunk.get(cid, 0) + 1
-            chosen.append(_with_continuation(c))
+            chosen.append(c)
         return chosen
 
     # --- rendering --------------------------------------------------------------------------
@@ -166,7 +191,8 @@ class ExtractiveAnswerer:
                 cit = make_citation(len(citations) + 1, extra.passage, extra.text,
                                     self.index.doc_meta(extra.passage.chunk.doc))
                 citations.append(cit)
-                lines += ["", f"**{msg.FURTHER_HEADING}**", f"- {cit.quote} [{cit.n}]"]
+                lines += ["", f"**{msg.FURTHER_HEADING}**",
+                          f"- {_lines(cit.quote, '  ')} [{cit.n}]"]
         if style == "beleid":
             lines += ["", f"**{msg.REFERENCE}**"]
             lines += [f"[{c.n}] {c.reference()}" for c in citations]
@@ -175,12 +201,13 @@ class ExtractiveAnswerer:
     @staticmethod
     def _line(style: Style, cit: Citation) -> str:
         if style == "leraar":
-            return f"> “{cit.quote}” [{cit.n}]"
+            return f"> {_lines(_quoted(cit.quote), '> ')} [{cit.n}]"
         if style == "beleid":
             where = " — ".join(x for x in (cit.section, f"p. {cit.page}" if cit.page else None)
                                if x)
-            return f"- “{cit.quote}” [{cit.n}]" + (f" ({where})" if where else "")
-        return f"- {cit.quote} [{cit.n}]"
+            return (f"- {_lines(_quoted(cit.quote), '  ')} [{cit.n}]"
+                    + (f" ({where})" if where else ""))
+        return f"- {_lines(cit.quote, '  ')} [{cit.n}]"
 
     @staticmethod
     def _further(cands: list[Candidate], chosen: list[Candidate]) -> Candidate | None:

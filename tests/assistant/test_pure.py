@@ -131,3 +131,28 @@ def test_glossary_is_derived_from_definitions_in_the_text():
     assert found["ihp"] == "integraal huisvestingsplan"
     assert "vo" not in found
     assert build_glossary([text])["swv"].startswith("samenwerkingsverband")
+
+
+def test_quotes_are_statements_shown_once_and_whole():
+    from assistant.config import AnswerSettings
+    from assistant.extractive import Candidate, ExtractiveAnswerer, _lines, _quotable, _quoted
+
+    assert not _quotable("https://a.nl/x https://b.nl/y https://c.nl/z")
+    assert not _quotable("Verdrag inzake de rechten van het kind (New York, 20-11-")
+    assert not _quotable("**Leerlingen met en zonder extra ondersteuningsbehoeften krijgen...**")
+    assert not _quotable("**Figuur 3** Beschrijving van de mate waarin leerlingen samen leren")
+    assert _quotable("Er mag in principe 60% van het lesprogramma elders worden gevolgd.")
+    assert _quoted("“Bij de bouw is samengewerkt.”") == "“Bij de bouw is samengewerkt.”"
+    assert _quoted("Zo is het gegaan.”") == "“Zo is het gegaan.”"
+    assert _lines("zes lijnen:\n\nToerusten\nNormaliseren", "> ") == (
+        "zes lijnen:\n> Toerusten\n> Normaliseren")
+
+    # the same sentence stands in two places; the quote that carries it on replaces it
+    long = "Steeds meer leerlingen gaan naar een gewone school. Daarom zijn er minder vso-plekken."
+    short = "Daarom zijn er minder vso-plekken."
+    a = Passage(Chunk("a", "d.txt", "Doc", long, None, 0, len(long), 0), 1.0)
+    b = Passage(Chunk("b", "d.txt", "Doc", short, None, 500, 500 + len(short), 3), 0.9)
+    answerer = ExtractiveAnswerer(AnswerSettings(), index=None)
+    chosen = answerer.select([Candidate(b, 1, 0, len(short), 1.0),
+                              Candidate(a, 0, 0, long.index(" Daarom"), 0.9)])
+    assert [c.text for c in chosen] == [long]
