@@ -120,8 +120,16 @@ class Assistant:
             draft = self._draft(query, passages, style)
         timings["answer"] = _ms(t)
         timings["total"] = _ms(started)
+        notice = None
+        names = self.index.unknown_names(question) if not draft.abstained else []
+        if names:
+            quoted = [f"„{n}”" for n in names]
+            listed = quoted[0] if len(quoted) == 1 else (", ".join(quoted[:-1]) + " en "
+                                                        + quoted[-1])
+            notice = msg.UNKNOWN_NAMES.format(names=listed,
+                                              verb="komt" if len(names) == 1 else "komen")
         return Answer(draft.text, draft.citations, passages, draft.abstained, timings, query,
-                      style, evidence=ev.to_record())
+                      style, notice=notice, evidence=ev.to_record())
 
     @property
     def _min_similarity(self) -> float | None:

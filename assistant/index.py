@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 import threading
 from collections import Counter
 from collections.abc import Sequence
@@ -11,13 +12,17 @@ from functools import lru_cache
 
 from assistant.config import RetrievalSettings
 from assistant.glossary import CURATED
-from assistant.lexical import LexicalIndex, analyze, content_words, stems
+from assistant.lexical import LexicalIndex, analyze, content_words, stems, stopwords, words
 from assistant.query import SearchQuery, build_query
 from assistant.store import ChromaStore, all_records
 from assistant.store import query_units
+from assistant.text import fold
 from assistant.types import Chunk, DocInfo, Passage
 
 log = logging.getLogger(__name__)
+
+
+_NAME = re.compile(r"(?<![\w'’-])[A-Z][a-zà-ÿ]{2,}(?![\w'’-])")
 
 
 class NoIndexError(RuntimeError):
@@ -200,6 +205,23 @@ class SearchIndex:
         sentence window: the abstention signal (README, "Abstention")."""
         hits, _ = self._query_units(self._vector(text), 1, docs)
         return hits[0][1] if hits else 0.0
+
+    def unknown_names(self, text: str) -> list[str]:
+        """Capitalised words inside a sentence ("De Regenboog in Zwolle") that no document
+        contains: names the answer cannot be about."""
+        st = self.state
+        expanded = {w for key in st.glossary if f" {fold(key)} " in f" {fold(text)} "
+                    for w in words(key)}
+        names = []
+        for m in _NAME.finditer(text):
+            before = text[:m.start()].rstrip()
+            if not before or before[-1] in ".?!:;\"“(\n":
+                continue  # the first word of a sentence
+            word = fold(m.group(0))
+            if word not in st.lexical.vocab and word not in stopwords() \
+                    and word not in expanded and m.group(0) not in names:
+                names.append(m.group(0))
+        return names
 
     def query_terms(self, text: str) -> list[str]:
         """Stemmed search terms: the question's words (typos repaired) and expansions."""

@@ -23,6 +23,8 @@ TOO_LONG = ("Uw vraag was erg lang. Ik heb alleen de eerste {n} tekens gebruikt.
 NO_INDEX = ("Er is nog geen zoekindex. Start de assistent opnieuw, of voer "
             "`python -m ingest` uit.")
 SEARCHED_FOR = "Gezocht op: {query}"
+UNKNOWN_NAMES = ("Let op: {names} {verb} nergens in de documenten voor. Het antwoord hieronder "
+                 "gaat over wat de documenten in het algemeen zeggen.")
 ENGLISH_NOTE = ("De documenten zijn Nederlandstalig: ik zoek en antwoord in het Nederlands, met "
                 "letterlijke citaten. Stel uw vraag in het Nederlands voor het beste resultaat. "
                 "(The documents are in Dutch; please ask in Dutch.)")

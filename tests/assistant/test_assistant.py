@@ -65,6 +65,17 @@ def test_unanswerable_question_abstains_and_shows_what_is_closest(assistant_sess
     assert answer.evidence["similarity"] < assistant_session._min_similarity
 
 
+def test_names_the_documents_never_mention_are_pointed_out(assistant_session):
+    answer = assistant_session.ask("Mag een leerling van De Vlinder in Zwolle bij symbiose een "
+                                   "deel van het lesprogramma op de reguliere school volgen?")
+    assert not answer.abstained
+    assert "„Vlinder” en „Zwolle” komen nergens in de documenten voor" in answer.notice
+    # names the documents do have, sentence starts, and glossary forms ("Den Bosch") are fine
+    assert assistant_session.index.unknown_names(
+        "Wat adviseert Kentalis? Wij wonen in Den Bosch en praten met de Inspectie.") == []
+    assert assistant_session.ask(SYMBIOSE).notice is None
+
+
 def test_answerable_question_is_close_to_the_documents(assistant_session):
     answer = assistant_session.ask(SYMBIOSE)
     assert answer.evidence["similarity"] >= assistant_session._min_similarity
