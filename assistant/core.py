@@ -106,7 +106,8 @@ class Assistant:
         timings: dict[str, float] = {}
         query = condense(question, history)
         t = time.perf_counter()
-        passages = self.index.retrieve(query, docs=docs)
+        passages = self.index.retrieve(query, docs=docs,
+                                       focus=question if query != question else None)
         timings["retrieve"] = _ms(t)
         t = time.perf_counter()
         a = self.settings.answer

@@ -150,9 +150,18 @@ class SearchIndex:
               ) -> list[tuple[str, float]]:
         return self.dense_units(q, k, docs)[0]
 
-    def dense_units(self, q: SearchQuery, k: int, docs: Sequence[str] | None = None):
-        """Best chunks by their best sentence window, and the windows that were hit."""
-        return self._query_units(self._vector(q.dense), k, docs)
+    def dense_units(self, q: SearchQuery, k: int, docs: Sequence[str] | None = None,
+                    focus: SearchQuery | None = None):
+        """Best chunks by their best sentence window, and the windows that were hit.
+        ``focus``: a follow-up on its own, mixed into the vector of the condensed query."""
+        vector = self._vector(q.dense)
+        if focus is not None and self.settings.follow_up_focus:
+            import numpy as np
+
+            w = self.settings.follow_up_focus
+            mixed = (1 - w) * np.asarray(vector) + w * np.asarray(self._vector(focus.dense))
+            vector = tuple((mixed / (np.linalg.norm(mixed) or 1.0)).tolist())
+        return self._query_units(vector, k, docs)
 
     def _query_units(self, vector, k: int, docs: Sequence[str] | None):
         try:
@@ -172,8 +181,10 @@ class SearchIndex:
         return st.lexical.search(q.terms, k, allowed)
 
     def retrieve(self, text: str, k: int | None = None, docs: Sequence[str] | None = None,
-                 method: str = "hybrid") -> list[Passage]:
-        """Passages best first. ``method``: "hybrid" (default), "dense" or "lexical"."""
+                 method: str = "hybrid", focus: str | None = None) -> list[Passage]:
+        """Passages best first. ``method``: "hybrid" (default), "dense" or "lexical".
+        ``focus``: for a follow-up condensed into ``text``, the follow-up as typed: its own
+        words weigh ``follow_up_focus`` in the dense query (what is new in the question)."""
         s = self.settings
         k = k or s.top_n
         q = self.query(text)
@@ -181,7 +192,8 @@ class SearchIndex:
         raw_scores: dict[str, dict[str, float]] = {}
         unit_hits: dict[str, list[tuple[int, int, float]]] = {}
         if method in ("hybrid", "dense"):
-            hits, unit_hits = self.dense_units(q, max(s.dense_k, k), docs)
+            hits, unit_hits = self.dense_units(q, max(s.dense_k, k), docs,
+                                               self.query(focus) if focus else None)
             rankings["dense"] = [i for i, _ in hits]
             raw_scores["dense"] = dict(hits)
         if method in ("hybrid", "lexical"):

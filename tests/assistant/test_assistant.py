@@ -151,3 +151,16 @@ def test_parents_wording_finds_the_rule_and_headings_are_not_quoted(assistant_se
     for c in answer.citations:
         last_heading = (c.section or "").split(" > ")[-1]
         assert c.quote.strip() != last_heading.strip()
+
+
+def test_a_follow_up_weighs_its_own_words_in_the_dense_query(assistant_session):
+    index = assistant_session.index
+    condensed = index.query("En wanneer wordt dat ingediend? (Tot wanneer loopt de huidige "
+                            "experimenteerregeling samenwerking regulier en speciaal?)")
+    focus = index.query("Wanneer wordt het wetsvoorstel ingediend?")
+    plain, _ = index.dense_units(condensed, 30)
+    focused, _ = index.dense_units(condensed, 30, focus=focus)
+    target = next(c.id for c in index.state.order if "Wetsvoorstel wordt ingediend" in c.text)
+    assert dict(focused).get(target, 0.0) > dict(plain).get(target, 0.0)
+    same, _ = index.dense_units(condensed, 30, focus=condensed)
+    assert [cid for cid, _ in same] == [cid for cid, _ in plain]
