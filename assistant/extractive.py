@@ -57,6 +57,7 @@ def _headings(section: str | None) -> set[str]:
     return {_heading_key(part) for part in (section or "").split(" > ") if part}
 
 
+_LINK = re.compile(r"://|^\(?www\.|\w\.(?:nl|com|org|eu|be|gov|int)\b", re.I)
 _FIGURE = re.compile(r"^\W*(?:figuur|tabel|grafiek)\s+\d", re.I)
 
 
@@ -64,7 +65,7 @@ def _quotable(sentence: str) -> bool:
     """A statement, not: a list of links, a fragment cut off at a hyphen ("(New York,
     20-11-") or an ellipsis ("... krijgen..."), or the caption of a figure the text lacks."""
     words = sentence.split()
-    links = sum("://" in w or w.startswith("www.") for w in words)
+    links = sum(bool(_LINK.search(w)) for w in words)
     end = sentence.rstrip(" *_\"”’'")
     return not (links >= 2 or (words and links / len(words) > 0.3)
                 or end.endswith(("-", "...", "…")) or _FIGURE.match(sentence))

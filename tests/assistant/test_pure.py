@@ -138,6 +138,9 @@ def test_quotes_are_statements_shown_once_and_whole():
     from assistant.extractive import Candidate, ExtractiveAnswerer, _lines, _quotable, _quoted
 
     assert not _quotable("https://a.nl/x https://b.nl/y https://c.nl/z")
+    assert not _quotable("2 wetten.nl - Regeling - Verdrag inzake de rechten van het kind - "
+                         "BWBV0002508 (overheid.nl)")
+    assert _quotable("Meer informatie staat op de website van de inspectie.")
     assert not _quotable("Verdrag inzake de rechten van het kind (New York, 20-11-")
     assert not _quotable("**Leerlingen met en zonder extra ondersteuningsbehoeften krijgen...**")
     assert not _quotable("**Figuur 3** Beschrijving van de mate waarin leerlingen samen leren")
