@@ -10,8 +10,6 @@ LEAD = {
               "pagina):",
 }
 FURTHER_HEADING = "Waar kunt u verder terecht?"
-FURTHER_NOTE = ("Hebt u een vraag over uw eigen kind? Bespreek het met de school (de leraar of "
-                "de intern begeleider). Wat de documenten zeggen over wie u verder helpt:")
 NOT_IN_DOCUMENTS = ("Dit staat niet in de documenten die ik kan doorzoeken. Ik geef daarom "
                     "geen antwoord op deze vraag.")
 CLOSEST = "Deze passages komen het dichtst in de buurt (mogelijk relevant):"
