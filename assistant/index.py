@@ -10,10 +10,12 @@ from collections import Counter
 from collections.abc import Sequence
 from functools import lru_cache
 
+import numpy as np
+
 from assistant.config import RetrievalSettings
 from assistant.glossary import CURATED
 from assistant.lexical import LexicalIndex, analyze, content_words, stems, stopwords, words
-from assistant.query import SearchQuery, build_query
+from assistant.query import SearchQuery, build_query, glossary_keys
 from assistant.store import ChromaStore, all_records
 from assistant.store import query_units
 from assistant.text import fold
@@ -60,8 +62,9 @@ class _Loaded:
         df: Counter[str] = Counter()
         self.terms: dict[str, frozenset[str]] = {}  # chunk id -> stems of section + text
         for c in self.order:
-            df.update(set(analyze(c.text)))
-            self.terms[c.id] = frozenset(analyze(f"{c.section or ''}\n{c.text}"))
+            text_terms = set(analyze(c.text))
+            df.update(text_terms)
+            self.terms[c.id] = frozenset(text_terms.union(analyze(c.section or "")))
         n = max(len(self.order), 1)
         self.idf_table = {t: math.log(1 + (n - f + 0.5) / (f + 0.5)) for t, f in df.items()}
         self.max_idf = math.log(1 + (n + 0.5) / 0.5)
@@ -156,8 +159,6 @@ class SearchIndex:
         ``focus``: a follow-up on its own, mixed into the vector of the condensed query."""
         vector = self._vector(q.dense)
         if focus is not None and self.settings.follow_up_focus:
-            import numpy as np
-
             w = self.settings.follow_up_focus
             mixed = (1 - w) * np.asarray(vector) + w * np.asarray(self._vector(focus.dense))
             vector = tuple((mixed / (np.linalg.norm(mixed) or 1.0)).tolist())
@@ -222,8 +223,7 @@ class SearchIndex:
         """Capitalised words inside a sentence ("De Regenboog in Zwolle") that no document
         contains: names the answer cannot be about."""
         st = self.state
-        expanded = {w for key in st.glossary if f" {fold(key)} " in f" {fold(text)} "
-                    for w in words(key)}
+        expanded = {w for key in glossary_keys(text, st.glossary) for w in words(key)}
         names = []
         for m in _NAME.finditer(text):
             before = text[:m.start()].rstrip()

@@ -25,19 +25,24 @@ class SearchQuery:
     expansions: list[str]
 
 
-def _glossary_hits(question: str, glossary: dict[str, str]) -> list[str]:
+def glossary_keys(question: str, glossary: dict[str, str]) -> list[str]:
+    """The glossary entries the question uses ("swv", "d/sh", "den bosch")."""
     folded = " " + " ".join(words(question.replace("/", " / "))) + " "
     raw = fold(question)
-    hits = []
-    for key, long in glossary.items():
+    keys = []
+    for key in glossary:
         k = fold(key)
         if "/" in k or "'" in k:
             found = re.search(rf"(?<![\w]){re.escape(k)}(?![\w])", raw) is not None
         else:
             found = f" {k} " in folded
-        if found and long not in hits:
-            hits.append(long)
-    return hits
+        if found:
+            keys.append(key)
+    return keys
+
+
+def _glossary_hits(question: str, glossary: dict[str, str]) -> list[str]:
+    return list(dict.fromkeys(glossary[k] for k in glossary_keys(question, glossary)))
 
 
 def build_query(question: str, glossary: dict[str, str], correct=None, split=None

@@ -163,7 +163,7 @@ class Answer:
     style: Style = "leraar"
     check: CheckResult | None = None
     notice: str | None = None  # a short Dutch message about the input (e.g. it was shortened)
-    evidence: dict | None = None  # {"coverage", "similarity"}: the abstention signals
+    evidence: dict | None = None  # {"coverage", "similarity", "words"}: abstention signals
 
     def to_run_record(self, qid: str, question: str) -> dict:
         """One line of the run format of eval/README.md."""
