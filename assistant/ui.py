@@ -119,7 +119,9 @@ def build_ui(assistant: AssistantLike, settings: Settings,
         conv = gr.State(Conversation())
         prefs = gr.State(Prefs(style=default_style))
         gr.Markdown(f"# {UI_TEXT['title']}\n\n{UI_TEXT['intro']}", elem_classes="app-intro")
-        with gr.Tabs():
+        # "wrap": on a phone every tab stays visible; gradio's default hides the ones that
+        # do not fit behind a "…" menu, measured at load, so it depends on font timing
+        with gr.Tabs(overflow_behavior="wrap"):
             with gr.Tab(UI_TEXT["tab_chat"], id="chat"):
                 doc_filter = _chat_tab(h, conv, prefs, default_style)
             with gr.Tab(UI_TEXT["tab_check"], id="check"):

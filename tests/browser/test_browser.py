@@ -138,6 +138,9 @@ def test_phone_width_keyboard_only_and_no_script_runs(page_factory, app_url, scr
     assert page.evaluate("() => document.documentElement.scrollWidth") <= 390 + 1
     page.screenshot(path=screenshot_dir / "07-telefoon-390px.png", full_page=True)
 
+    # every tab stays in view on a phone, none behind a menu
+    for key in ("tab_chat", "tab_check", "tab_docs"):
+        assert page.get_by_role("tab", name=UI_TEXT[key]).is_visible()
     page.get_by_role("tab", name=UI_TEXT["tab_docs"]).click()
     page.locator("#documenten table.docs tbody tr").first.wait_for()
     assert page.evaluate("() => document.documentElement.scrollWidth") <= 390 + 1
