@@ -109,7 +109,7 @@ class ExtractiveAnswerer:
     name = "extractive"
 
     def __init__(self, settings: AnswerSettings, index, max_passages: int = 6,
-                 dense_weight: float = 0.5, dense_band: float = 0.08):
+                 dense_weight: float = 0.5, dense_band: float = 0.2):
         self.settings = settings
         self.index = index  # provides query_terms(text), idf(term), doc_meta(doc)
         self.max_passages = max_passages
