@@ -44,6 +44,9 @@ class RetrievalSettings(BaseModel):
     rrf_k: int = 60
     dense_weight: float = 1.0
     lexical_weight: float = 1.0
+    # a third ranking: chunks by the BM25 rank of their whole section (0 turns it off)
+    section_weight: float = 0.5
+    section_k: int = 10  # sections that count
     follow_up_focus: float = 0.3  # weight of a follow-up's own words in its dense query vector
     top_n: int = 10  # passages handed to the answerer and shown as sources
     fuzzy_min_len: int = 6  # words at least this long may match a corpus word with one typo

@@ -59,6 +59,17 @@ class _Loaded:
         # BM25 also sees the section path (the embedder never does: it hurts dense retrieval)
         self.lexical = LexicalIndex(self.ids, [f"{c.section or ''}\n{c.text}"
                                                for c in self.order])
+        # whole sections as documents of their own: the words of a question that is about a
+        # section's topic are often spread over its chunks
+        sections: dict[tuple[str, str], list[str]] = {}
+        for c in self.order:
+            sections.setdefault((c.doc, c.section or ""), []).append(c.id)
+        self.section_chunks = list(sections.values())
+        self.section_docs = [doc for doc, _ in sections]
+        self.sections = LexicalIndex(
+            [str(i) for i in range(len(sections))],
+            [f"{sec}\n" + "\n".join(self.chunks[cid].text for cid in cids)
+             for (_, sec), cids in sections.items()])
         df: Counter[str] = Counter()
         self.terms: dict[str, frozenset[str]] = {}  # chunk id -> stems of section + text
         for c in self.order:
@@ -181,9 +192,25 @@ class SearchIndex:
             allowed = [i for i, c in enumerate(st.order) if c.doc in set(docs)]
         return st.lexical.search(q.terms, k, allowed)
 
+    def section_ranking(self, q: SearchQuery, candidates: Sequence[str],
+                        docs: Sequence[str] | None = None) -> list[str]:
+        """``candidates`` (chunk ids, best first) reordered by the BM25 rank of their section:
+        all candidates of the best section first, in their own order, then the next section."""
+        st = self.state
+        allowed = None
+        if docs:
+            allowed = [i for i, d in enumerate(st.section_docs) if d in set(docs)]
+        position = {cid: i for i, cid in enumerate(candidates)}
+        ranking: list[str] = []
+        for sid, _ in st.sections.search(q.terms, self.settings.section_k, allowed):
+            ranking += sorted((c for c in st.section_chunks[int(sid)] if c in position),
+                              key=position.__getitem__)
+        return ranking
+
     def retrieve(self, text: str, k: int | None = None, docs: Sequence[str] | None = None,
                  method: str = "hybrid", focus: str | None = None) -> list[Passage]:
-        """Passages best first. ``method``: "hybrid" (default), "dense" or "lexical".
+        """Passages best first. ``method``: "hybrid" (default: dense, lexical and section rankings
+        fused), "dense" or "lexical".
         ``focus``: for a follow-up condensed into ``text``, the follow-up as typed: its own
         words weigh ``follow_up_focus`` in the dense query (what is new in the question)."""
         s = self.settings
@@ -201,7 +228,12 @@ class SearchIndex:
             hits = self.lexical(q, max(s.lexical_k, k), docs)
             rankings["lexical"] = [i for i, _ in hits]
             raw_scores["lexical"] = dict(hits)
-        fused = rrf(rankings, {"dense": s.dense_weight, "lexical": s.lexical_weight}, s.rrf_k)
+        weights = {"dense": s.dense_weight, "lexical": s.lexical_weight,
+                   "section": s.section_weight}
+        fused = rrf(rankings, weights, s.rrf_k)
+        if method == "hybrid" and s.section_weight:
+            rankings["section"] = self.section_ranking(q, [cid for cid, _, _ in fused], docs)
+            fused = rrf(rankings, weights, s.rrf_k)
         passages = []
         for cid, score, ranks in fused:
             chunk = self.state.chunks.get(cid)

@@ -164,3 +164,26 @@ def test_a_follow_up_weighs_its_own_words_in_the_dense_query(assistant_session):
     assert dict(focused).get(target, 0.0) > dict(plain).get(target, 0.0)
     same, _ = index.dense_units(condensed, 30, focus=condensed)
     assert [cid for cid, _ in same] == [cid for cid, _ in plain]
+
+
+def test_section_ranking_keeps_a_sections_chunks_together(assistant_session):
+    index = assistant_session.index
+    q = index.query("Welke voorzieningen delen reguliere scholen en so-scholen als ze samen "
+                    "in een gebouw zitten?")
+    candidates = [cid for cid, _ in index.lexical(q, 30)]
+    ranking = index.section_ranking(q, candidates)
+    assert ranking and set(ranking) <= set(candidates)
+    blocks: list[tuple[str, str]] = []
+    for cid in ranking:
+        chunk = index.chunk(cid)
+        key = (chunk.doc, chunk.section or "")
+        if not blocks or blocks[-1] != key:
+            assert key not in blocks  # one section, one block
+            blocks.append(key)
+    for key in blocks:  # inside a block, the candidates' own order
+        inside = [c for c in ranking if (index.chunk(c).doc, index.chunk(c).section or "") == key]
+        assert inside == [c for c in candidates if c in inside]
+    doc = index.chunk(ranking[0]).doc
+    assert {index.chunk(c).doc for c in index.section_ranking(q, candidates, docs=[doc])} == {doc}
+    passages = index.retrieve("Welke voorzieningen delen reguliere scholen en so-scholen?")
+    assert any("section" in p.ranks for p in passages)
