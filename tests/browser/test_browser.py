@@ -145,3 +145,18 @@ def test_phone_width_keyboard_only_and_no_script_runs(page_factory, app_url, scr
     page.locator("#documenten table.docs tbody tr").first.wait_for()
     assert page.evaluate("() => document.documentElement.scrollWidth") <= 390 + 1
     page.screenshot(path=screenshot_dir / "08-telefoon-documenten.png", full_page=True)
+
+
+def test_the_page_loads_nothing_from_other_hosts(page_factory, app_url):
+    """Questions about a child stay on this machine: no fonts, scripts or analytics from
+    elsewhere, while loading the page and while answering."""
+    from urllib.parse import urlparse
+
+    page = page_factory()
+    hosts: set[str] = set()
+    page.on("request", lambda r: hosts.add(urlparse(r.url).hostname or urlparse(r.url).scheme))
+    page.goto(app_url)
+    page.wait_for_selector("#vraag textarea")
+    ask(page, SYMBIOSE, 0)
+    assert "127.0.0.1" in hosts
+    assert hosts <= {"127.0.0.1", "localhost", "data", "blob"}, hosts
