@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from assistant import messages as msg
 from assistant.answering import Draft
 from assistant.config import AnswerSettings
-from assistant.lexical import analyze
+from assistant.lexical import analyze, words
 from assistant.text import fold, match_key, sentence_spans
 from assistant.types import Citation, Passage, Style
 
@@ -59,6 +59,12 @@ def _headings(section: str | None) -> set[str]:
 
 _LINK = re.compile(r"://|^\(?www\.|\w\.(?:nl|com|org|eu|be|gov|int)\b", re.I)
 _FIGURE = re.compile(r"^\W*(?:figuur|tabel|grafiek)\s+\d", re.I)
+
+
+def _in_title(sentence: str, title: set[str]) -> bool:
+    """The title page's subtitle, not a statement: nearly all its words are the title's."""
+    toks = words(sentence)
+    return len(toks) >= 4 and sum(t in title for t in toks) >= 0.8 * len(toks)
 
 
 def _quotable(sentence: str) -> bool:
@@ -109,12 +115,13 @@ class ExtractiveAnswerer:
     name = "extractive"
 
     def __init__(self, settings: AnswerSettings, index, max_passages: int = 6,
-                 dense_weight: float = 0.5, dense_band: float = 0.2):
+                 dense_weight: float = 0.5, dense_band: float = 0.2, heading_weight: float = 0.5):
         self.settings = settings
         self.index = index  # provides query_terms(text), idf(term), doc_meta(doc)
         self.max_passages = max_passages
         self.dense_weight = dense_weight  # weight of the sentence window's dense similarity
         self.dense_band = dense_band  # similarity below the best window that still counts
+        self.heading_weight = heading_weight  # question words in the section path, not the sentence
 
     # --- selection --------------------------------------------------------------------------
     def candidates(self, question: str, passages: Sequence[Passage]) -> list[Candidate]:
@@ -125,12 +132,20 @@ class ExtractiveAnswerer:
         out = []
         for rank, p in enumerate(passages[: self.max_passages]):
             headings = _headings(p.chunk.section)
+            title = set(words(self.index.doc_meta(p.chunk.doc).get("title") or ""))
+            # a heading scopes the sentences under it ("3 tips voor de aanvraag" > "Beschrijf
+            # concreet welke leerlingen het betreft"): its words count at half weight
+            in_section = terms & set(analyze(p.chunk.section or ""))
             for s, e in sentence_spans(p.chunk.text):
                 sent = p.chunk.text[s:e]
-                if len(sent) < 20 or _heading_key(sent) in headings or not _quotable(sent):
-                    continue  # a heading is where a quote stands, not what it says
-                have = terms & set(analyze(sent))
-                lexical = sum(self.index.idf(t) for t in have) / total
+                if len(sent) < 20 or _heading_key(sent) in headings or _in_title(sent, title) \
+                        or not _quotable(sent):
+                    continue  # a heading or the title is where a quote stands, not what it says
+                words_in = set(analyze(sent))
+                have = terms & words_in
+                lexical = (sum(self.index.idf(t) for t in have)
+                           + self.heading_weight * sum(self.index.idf(t)
+                                                       for t in in_section - words_in)) / total
                 sim = max((u[2] for u in p.units if u[0] < e and s < u[1]), default=0.0)
                 dense = max(0.0, 1.0 - (top_sim - sim) / self.dense_band) if sim else 0.0
                 score = lexical + self.dense_weight * dense + 0.25 / (rank + 1)

@@ -125,6 +125,8 @@ def to_blocks(lines: list[Line], kind: str) -> list[Block]:
     blocks: list[Block] = []
     last_number: tuple[int, ...] = ()
     max_depth = 1
+    parent = 0  # level of a stand-alone heading that a numbered run ("1.", "2.", ...) sits under
+    bare_heading = False  # the last block is an unnumbered heading with nothing under it yet
     current: Block | None = None
     skip = 0
     for i, ln in enumerate(lines):
@@ -142,15 +144,22 @@ def to_blocks(lines: list[Line], kind: str) -> list[Block]:
                 text = _join(text, x.text.strip(), vocab)
             skip = n - 1
             if number:
+                # "3 tips voor de aanvraag" right above "1. Beschrijf …": the run is its items
+                if number == (1,) and bare_heading:
+                    parent = blocks[-1].level
+                level += parent
                 last_number = number
                 max_depth = max(max_depth, len(number))
             elif level == 1:
                 last_number = ()  # a new unnumbered part restarts the numbering
+                parent = 0
             if kind == "md":
                 text = _heading_text(_MD_HEADING.match(text).group(2))
             blocks.append(Block("heading", text, ln.page, ln.label, level))
+            bare_heading = not number
             current = None
             continue
+        bare_heading = False
         starts_item = ln.bullet or bool(_LIST_ITEM.match(text))
         if current is None or starts_item or kind == "md":
             current = Block("item" if starts_item else "para", text, ln.page, ln.label)

@@ -187,3 +187,15 @@ def test_section_ranking_keeps_a_sections_chunks_together(assistant_session):
     assert {index.chunk(c).doc for c in index.section_ranking(q, candidates, docs=[doc])} == {doc}
     passages = index.retrieve("Welke voorzieningen delen reguliere scholen en so-scholen?")
     assert any("section" in p.ranks for p in passages)
+
+
+def test_a_documents_subtitle_is_not_quoted_as_a_statement(assistant_session):
+    from assistant.lexical import words
+
+    answer = assistant_session.ask("Wat zijn de tips voor het doen van een aanvraag voor de "
+                                   "beleidsregel Inclusieve Leeromgeving?")
+    assert answer.citations and not answer.abstained
+    for c in answer.citations:
+        title = set(words(c.title))
+        quote = words(c.quote)
+        assert sum(w in title for w in quote) < 0.8 * len(quote), c.quote

@@ -93,6 +93,21 @@ def test_handreiking_tips_have_their_own_sections():
                                           "meerwaarde oplevert")
 
 
+def test_a_numbered_run_right_under_a_heading_is_its_items():
+    text = ("Een inleiding die eindigt met een punt.\n\n"
+            "3 tips voor de aanvraag\n\n"
+            "1. Beschrijf het experiment\n\nBeschrijf welke leerlingen het betreft.\n\n"
+            "2. Laat zien hoe het werkt\n\nBeschrijf hoe leerlingen meedoen.\n\n"
+            "Een ander onderwerp\n\nTekst over iets anders dat hier doorloopt.\n\n"
+            "1. Eerste punt van een nieuwe lijst\n\nMet tekst eronder die doorloopt.\n")
+    st = structure(drop_furniture(page_lines([Page(None, None, text)])), "txt")
+    paths = [path for _, path in st.sections]
+    assert "3 tips voor de aanvraag > 1 Beschrijf het experiment" in paths
+    assert "3 tips voor de aanvraag > 2 Laat zien hoe het werkt" in paths
+    # body text between a heading and "1." keeps the numbered run on its own level
+    assert not any(p.startswith("Een ander onderwerp >") for p in paths)
+
+
 def test_markdown_headings_become_section_paths():
     st = _structured(CORPUS / "inspectie-samenwerking-regulier-speciaal-onderwijs-2025.md")
     chunks = split_into_chunks(st, "inspectie.md", "Inspectie")
