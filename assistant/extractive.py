@@ -133,8 +133,9 @@ class ExtractiveAnswerer:
         for rank, p in enumerate(passages[: self.max_passages]):
             headings = _headings(p.chunk.section)
             title = set(words(self.index.doc_meta(p.chunk.doc).get("title") or ""))
-            # a heading scopes the sentences under it ("3 tips voor de aanvraag" > "Beschrijf
-            # concreet welke leerlingen het betreft"): its words count at half weight
+            # question words in the section path count at half weight; measured: the gain comes
+            # from top-level headings that repeat the title (a prior for the document the
+            # question names), not from deeper headings (README, third round)
             in_section = terms & set(analyze(p.chunk.section or ""))
             for s, e in sentence_spans(p.chunk.text):
                 sent = p.chunk.text[s:e]

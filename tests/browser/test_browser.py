@@ -56,6 +56,8 @@ def test_ask_read_sources_give_feedback_switch_style_and_check_a_quote(
     context_mark = card.locator(".bron-context mark")
     context_mark.wait_for()
     assert context_mark.inner_text() == quote
+    marks = page.locator("#bronnen details.bron[id^='bron-0-'] .bron-passage mark")
+    with_number = [q for q in marks.all_text_contents() if re.search(r"\d", q)]
     card.scroll_into_view_if_needed()
     page.screenshot(path=screenshot_dir / "03-bron.png", full_page=True)
 
@@ -86,9 +88,11 @@ def test_ask_read_sources_give_feedback_switch_style_and_check_a_quote(
     page.get_by_text(EXAMPLES["ouder"][0], exact=True).wait_for()
     assert LABEL_OF_STYLE["ouder"] == "Ouder"
 
-    # citation check: the quote with one number changed is found, with the difference marked
+    # citation check: a quote of the first answer with one number changed is found, with the
+    # difference marked (the symbiose answer quotes the 60% rule; which [n] holds it may vary)
+    assert with_number, "expected a number in one of the first answer's quotes"
+    quote = with_number[0]
     digit = re.search(r"\d", quote)
-    assert digit, f"expected a number in the quote: {quote}"
     changed = quote[:digit.start()] + str((int(digit.group()) + 3) % 10) + quote[digit.end():]
     page.get_by_role("tab", name=UI_TEXT["tab_check"]).click()
     page.locator("#citaat textarea").fill(changed)
