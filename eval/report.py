@@ -85,8 +85,40 @@ def summary_line(name: str, ev: Mapping) -> str:
     return "summary: " + " ".join(parts)
 
 
-def markdown(evals: Mapping[str, Mapping], plots: Sequence[str] = ()) -> str:
-    """The whole report; the first system is the one under test, the others its peers."""
+def _why(v: Mapping) -> list[str]:
+    why = []
+    if v.get("recall@6k") is not None and v["recall@6k"] < 1:
+        why.append(f"R@6k {fmt(v['recall@6k'])}")
+    if v.get("abstain") == 0.0:
+        why.append("answered, but not in the documents")
+    if v.get("false_abst") == 1.0:
+        why.append("abstained")
+    if v.get("cit_valid") is not None and v["cit_valid"] < 1:
+        why.append("a quote not verbatim")
+    if v.get("verdict") == 0.0:
+        why.append("wrong verdict")
+    return why
+
+
+def misses_table(ev: Mapping, run: Sequence[dict], width: int = 90) -> str:
+    """Every item that went wrong somewhere, with its question: where to look first."""
+    questions = {r["id"]: r.get("question", "") for r in run}
+    rows = []
+    for item in ev.get("items", []):
+        why = _why(item.values)
+        if why:
+            q = " ".join(questions.get(item.id, "").split())
+            q = (q[:width - 1] + "…" if len(q) > width else q).replace("|", "\\|")
+            rows.append([item.id, item.type, fmt(item.values.get("mrr")), "; ".join(why), q])
+    if not rows:
+        return "None."
+    return table(["id", "type", "MRR", "what went wrong", "question"], rows, "llrll")
+
+
+def markdown(evals: Mapping[str, Mapping], plots: Sequence[str] = (),
+             runs: Mapping[str, Sequence[dict]] | None = None) -> str:
+    """The whole report; the first system is the one under test, the others its peers.
+    With ``runs``, the items the system under test got wrong are listed with their question."""
     names = list(evals)
     main = names[0]
     parts = ["# Evaluation", ""]
@@ -105,6 +137,8 @@ def markdown(evals: Mapping[str, Mapping], plots: Sequence[str] = ()) -> str:
     parts += [f"## `{main}` by question type", "", group_table(evals[main], "by_type", metrics), "",
               f"## `{main}` by persona", "", group_table(evals[main], "by_persona", metrics), "",
               "## Latency", "", latency_table(evals), ""]
+    if runs and main in runs:
+        parts += [f"## What `{main}` got wrong", "", misses_table(evals[main], runs[main]), ""]
     parts += [f"![{Path(p).stem}]({Path(p).name})" for p in plots]
     return "\n".join(parts).rstrip() + "\n"
 
@@ -174,7 +208,7 @@ def write_report(evals: Mapping[str, Mapping], runs: Mapping[str, Sequence[dict]
     out_dir.mkdir(parents=True, exist_ok=True)
     plots = [plot_recall_by_type(evals, out_dir / "recall_by_type.png"),
              plot_latency(runs, out_dir / "latency.png")]
-    md = markdown(evals, [str(p) for p in plots])
+    md = markdown(evals, [str(p) for p in plots], runs)
     path = out_dir / "report.md"
     path.write_text(md, encoding="utf-8")
     (out_dir / "metrics.json").write_text(

@@ -218,3 +218,20 @@ def test_load_gold_reads_questions_and_conversation_turns(tmp_path):
     golds = m.load_gold(q, c)
     assert golds["m1"].evidence == ((OTHER, "x"),)
     assert golds["c1#2"].evidence == ((DOC, "e2"),) and golds["c1#2"].type == "conversation"
+
+
+def test_misses_table_lists_what_went_wrong_with_the_question():
+    from eval.report import misses_table
+
+    items = [m.ItemScore("q1", "factoid", "ouder", {"recall@6k": 0.5, "mrr": 0.25}),
+             m.ItemScore("q2", "factoid", "ouder", {"recall@6k": 1.0, "mrr": 1.0}),
+             m.ItemScore("q3", "unanswerable", "leraar", {"recall@6k": None, "abstain": 0.0})]
+    run = [{"id": "q1", "question": "Wat is  symbiose | of niet?"},
+           {"id": "q2", "question": "Goed beantwoord"},
+           {"id": "q3", "question": "Hoeveel kost het?"}]
+    rows = misses_table({"items": items}, run).splitlines()[2:]
+    assert len(rows) == 2
+    assert rows[0].startswith("| q1 | factoid | 0.25 | R@6k 0.50 |")
+    assert "Wat is symbiose \\| of niet?" in rows[0]  # one space; a pipe does not split the row
+    assert "answered, but not in the documents" in rows[1]
+    assert misses_table({"items": items[1:2]}, run[1:2]) == "None."

@@ -58,4 +58,5 @@ def test_eval_run_and_report_on_three_questions(settings_session, tmp_path, caps
     assert 0.0 <= overall["recall@10"] <= 1.0
     assert overall["cit_valid"] in (None, 1.0)  # the project only cites verbatim quotes
     assert (tmp_path / "report" / "recall_by_type.png").stat().st_size > 1000
-    assert "## Overall" in (tmp_path / "report" / "report.md").read_text(encoding="utf-8")
+    report = (tmp_path / "report" / "report.md").read_text(encoding="utf-8")
+    assert "## Overall" in report and "## What `run` got wrong" in report
