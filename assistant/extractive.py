@@ -1,8 +1,9 @@
 """The default answerer: the sentences that answer the question, quoted, each with its [n].
 
 No model is involved: sentences from the best passages are scored by how much of the question's
-weighted vocabulary they hold (plus the passage's retrieval rank), then shown in reading order,
-grouped per document, in the style the user chose.
+weighted vocabulary they hold (plus the passage's retrieval rank), then shown grouped per
+document, the best passage first and each passage's quotes in reading order, in the style the
+user chose.
 """
 
 from __future__ import annotations
@@ -187,10 +188,14 @@ class ExtractiveAnswerer:
         chosen = self.select(cands)
         if not chosen:
             return Draft(msg.NOT_IN_DOCUMENTS, [], abstained=True)
+        # best first: documents, and inside a document its passages, by their best quote;
+        # the quotes of one passage in reading order (they often carry on from each other)
         doc_rank: dict[str, int] = {}
+        chunk_rank: dict[str, int] = {}
         for c in chosen:
             doc_rank.setdefault(c.passage.chunk.doc, len(doc_rank))
-        chosen.sort(key=lambda c: (doc_rank[c.passage.chunk.doc], c.passage.chunk.order,
+            chunk_rank.setdefault(c.passage.chunk.id, len(chunk_rank))
+        chosen.sort(key=lambda c: (doc_rank[c.passage.chunk.doc], chunk_rank[c.passage.chunk.id],
                                    c.start))
         citations = [make_citation(i, c.passage, c.text,
                                    self.index.doc_meta(c.passage.chunk.doc))

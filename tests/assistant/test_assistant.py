@@ -26,6 +26,7 @@ def test_symbiose_question_cites_the_60_percent_rule(assistant_session):
     assert rule, answer.text
     assert rule[0].doc == INSPECTIE and rule[0].section.endswith("Symbiose")
     assert f"[{rule[0].n}]" in answer.text
+    assert answer.citations[0].section.endswith("Symbiose")  # the rule first, not reading order
     assert contains_verbatim(_corpus_text(INSPECTIE), rule[0].quote)
     assert {"retrieve", "answer", "total"} <= set(answer.timings)
 
