@@ -19,7 +19,16 @@ from assistant.lexical import analyze, words
 from assistant.text import fold, match_key, sentence_spans
 from assistant.types import Citation, Passage, Style
 
-_ACTORS = ("samenwerkingsverband", "gemeente", "onderwijsconsulent", "ouders", "school")
+# "Waar kunt u verder terecht?" for parents: a sentence on what the samenwerkingsverband, the
+# gemeente or an onderwijsconsulent does, not a survey finding ("Driekwart van de schoolleiders
+# zegt …") or an action list's label ("Actienemer(s): …").
+_ACTORS = {"samenwerkingsverband", "samenwerkingsverbanden", "swv", "gemeente", "gemeenten",
+           "onderwijsconsulent", "onderwijsconsulenten"}
+_ROLE = re.compile(r"\b(?:rol|verantwoordelijk\w*|afspraken|toestemming|arrangeer\w*|beslis\w*|"
+                   r"zorgt|zorgen|regel\w*|bekostig\w*|betrokken|overleg\w*|kan|kunnen|moet|"
+                   r"moeten)\b", re.I)
+_NOT_ROLE = re.compile(r"\b(?:zegt|zeggen|geeft|geven|schoolleiders|procent|driekwart|helft|"
+                       r"actienemer\w*)\b|%", re.I)
 # A sentence that opens with one of these carries on the one before it ("Daarom ...").
 _CONTINUES = re.compile(r"^(?:daarom|daardoor|hierdoor|dus|op deze manier|zo |hiermee|daarmee|"
                         r"daarbij|bovendien|want|omdat|doordat)\b", re.I)
@@ -237,7 +246,8 @@ class ExtractiveAnswerer:
         for c in cands:
             if (c.passage.chunk.id, c.start) in taken:
                 continue
-            low = c.text.casefold()
-            if any(a in low for a in _ACTORS[:3]) and c.score > 0.2:
+            text = c.text
+            if c.score > 0.2 and _ACTORS.intersection(words(text)) and _ROLE.search(text) \
+                    and not _NOT_ROLE.search(text) and not _LINK.search(text):
                 return c
         return None

@@ -200,3 +200,22 @@ def test_a_documents_subtitle_is_not_quoted_as_a_statement(assistant_session):
         title = set(words(c.title))
         quote = words(c.quote)
         assert sum(w in title for w in quote) < 0.8 * len(quote), c.quote
+
+
+def test_where_parents_can_go_next_names_an_actor_and_is_no_survey_finding(assistant_session):
+    from assistant import messages as msg
+    from assistant.lexical import words
+
+    actors = {"samenwerkingsverband", "samenwerkingsverbanden", "swv", "gemeente", "gemeenten",
+              "onderwijsconsulent", "onderwijsconsulenten"}
+    questions = [q["question"] for q in map(json.loads, (EVAL / "team_questions.jsonl").open(
+        encoding="utf-8")) if q["persona"] == "ouder" and q["type"] != "unanswerable"]
+    further = []
+    for question in questions:
+        answer = assistant_session.ask(question, style="ouder")
+        if msg.FURTHER_HEADING in answer.text:
+            further.append(answer.citations[-1].quote)
+    assert further, "no parent's answer says where to go next"
+    for quote in further:
+        assert actors & set(words(quote)), quote
+        assert "%" not in quote and "zegt" not in quote and "://" not in quote, quote
