@@ -80,10 +80,10 @@ def _in_title(sentence: str, title: set[str]) -> bool:
 def _quotable(sentence: str) -> bool:
     """A statement, not: a list of links, a fragment cut off at a hyphen ("(New York,
     20-11-") or an ellipsis ("... krijgen..."), or the caption of a figure the text lacks."""
-    words = sentence.split()
-    links = sum(bool(_LINK.search(w)) for w in words)
+    tokens = sentence.split()
+    links = sum(bool(_LINK.search(t)) for t in tokens)
     end = sentence.rstrip(" *_\"”’'")
-    return not (links >= 2 or (words and links / len(words) > 0.3)
+    return not (links >= 2 or (tokens and links / len(tokens) > 0.3)
                 or end.endswith(("-", "...", "…")) or _FIGURE.match(sentence))
 
 

@@ -27,6 +27,14 @@ log = logging.getLogger(__name__)
 _NAME = re.compile(r"(?<![\w'’-])[A-Z][a-zà-ÿ]{2,}(?![\w'’-])")
 
 
+def _allowed(doc_of: Sequence[str], docs: Sequence[str] | None) -> list[int] | None:
+    """Positions whose document is in ``docs`` (None: no filter)."""
+    if not docs:
+        return None
+    wanted = set(docs)
+    return [i for i, d in enumerate(doc_of) if d in wanted]
+
+
 class NoIndexError(RuntimeError):
     """There is no index yet: run the ingest first."""
 
@@ -187,22 +195,17 @@ class SearchIndex:
     def lexical(self, q: SearchQuery, k: int, docs: Sequence[str] | None = None
                 ) -> list[tuple[str, float]]:
         st = self.state
-        allowed = None
-        if docs:
-            allowed = [i for i, c in enumerate(st.order) if c.doc in set(docs)]
-        return st.lexical.search(q.terms, k, allowed)
+        return st.lexical.search(q.terms, k, _allowed([c.doc for c in st.order], docs))
 
     def section_ranking(self, q: SearchQuery, candidates: Sequence[str],
                         docs: Sequence[str] | None = None) -> list[str]:
         """``candidates`` (chunk ids, best first) reordered by the BM25 rank of their section:
         all candidates of the best section first, in their own order, then the next section."""
         st = self.state
-        allowed = None
-        if docs:
-            allowed = [i for i, d in enumerate(st.section_docs) if d in set(docs)]
         position = {cid: i for i, cid in enumerate(candidates)}
         ranking: list[str] = []
-        for sid, _ in st.sections.search(q.terms, self.settings.section_k, allowed):
+        for sid, _ in st.sections.search(q.terms, self.settings.section_k,
+                                         _allowed(st.section_docs, docs)):
             ranking += sorted((c for c in st.section_chunks[int(sid)] if c in position),
                               key=position.__getitem__)
         return ranking
