@@ -15,7 +15,8 @@ from ingest.clean import Line
 
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 _NUMBERED = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,3})(\.?)\s+(\S.*)$")
-_LIST_ITEM = re.compile(r"^(?:[-*–•]\s+|\(?[0-9a-z]{1,2}[.)]\s+)")
+# "- ", "3. ", "b) ", "iv. "; not a short word that ends a sentence on the next line ("is. Betrek")
+_LIST_ITEM = re.compile(r"^(?:[-*–•]\s+|\(?(?:\d{1,2}|[a-z]|i{1,3}|iv|vi{0,3}|ix|x)[.)]\s+)")
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 _JOIN_KEEP_SPACE = {"en", "of", "tot", "t/m", "naar", "als", "dan", "noch"}
 _SENTENCE_END = (".", "!", "?", ":", ";")
@@ -161,12 +162,30 @@ def to_blocks(lines: list[Line], kind: str) -> list[Block]:
             continue
         bare_heading = False
         starts_item = ln.bullet or bool(_LIST_ITEM.match(text))
+        if current is None and not starts_item and _runs_on(blocks, text):
+            current = blocks[-1]  # a page end or blank line cut this sentence in two
+            current.text = _join(current.text, text, vocab)
+            continue
         if current is None or starts_item or kind == "md":
             current = Block("item" if starts_item else "para", text, ln.page, ln.label)
             blocks.append(current)
         else:
             current.text = _join(current.text, text, vocab)
     return blocks
+
+
+_CONTINUATION = re.compile(r"^\(?[a-zà-ÿ]")
+
+
+def _runs_on(blocks: list[Block], text: str) -> bool:
+    """``text`` continues the sentence of the paragraph or list item before it: that block ends
+    without a sentence end and ``text`` starts in lower case ("… staan op een" / "(v)so-school
+    een deel …"). PDF extraction puts a blank line there at page and column ends."""
+    if not blocks or blocks[-1].kind == "heading" or "://" in text.split(" ", 1)[0]:
+        return False
+    prev = blocks[-1].text.rstrip()
+    return bool(prev) and not prev.endswith(_SENTENCE_END + ("\u201d", '"', ")")) \
+        and bool(_CONTINUATION.match(text))
 
 
 def _match_heading(lines: list[Line], i: int, kind: str, last: tuple[int, ...],

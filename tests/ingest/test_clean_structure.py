@@ -63,6 +63,27 @@ def test_hyphen_before_conjunction_is_kept():
     assert "VN-verdrag" in st.text
 
 
+
+def test_a_sentence_cut_by_a_page_end_is_one_sentence_again():
+    pages = [Page(1, "1", "Eerste zin staat hier, en loopt door op de volgende regel.\n"
+                          "Soms volgen leerlingen die ingeschreven staan op een"),
+             Page(2, "2", "(v)so-school een deel van de lessen.\n\nNieuwe alinea.\n\n"
+                          "Een lijst van\n\nhttps://example.org/bron-die-hier-staat")]
+    st = structure(drop_furniture(page_lines(pages)), "txt")
+    paras = [b.text for b in st.blocks]
+    assert "Soms volgen leerlingen die ingeschreven staan op een (v)so-school een deel van de " \
+           "lessen." in st.text
+    assert "Nieuwe alinea." in paras  # a sentence end before the break keeps the paragraphs
+    assert "https://example.org/bron-die-hier-staat" in paras  # a link is not a continuation
+
+
+def test_a_short_word_with_a_full_stop_does_not_start_a_list_item():
+    text = ("Het is nodig te weten wat de ondersteuningsbehoefte\nis. Betrek hierbij de ouders.\n"
+            "a. Een echt lijstitem\nii. Nog een lijstitem\n")
+    st = structure(drop_furniture(page_lines([Page(None, None, text)])), "txt")
+    assert [b.kind for b in st.blocks] == ["para", "item", "item"]
+    assert st.blocks[0].text.endswith("ondersteuningsbehoefte is. Betrek hierbij de ouders.")
+
 def test_werkagenda_section_paths():
     st = _structured(CORPUS / "werkagenda-route-naar-inclusief-onderwijs-2035.txt")
     chunks = split_into_chunks(st, "werkagenda.txt", "Werkagenda")
