@@ -18,6 +18,7 @@ from assistant.evidence import assess
 from assistant.extractive import make_citation
 from assistant.index import NoIndexError, RetrieverView, SearchIndex
 from assistant.query import condense
+from assistant.text import split_sentences
 from assistant.types import (
     STYLES,
     Answer,
@@ -115,20 +116,23 @@ class Assistant:
                     a.similarity_min_words, docs)
         timings["evidence"] = _ms(t)
         t = time.perf_counter()
-        if not ev.answerable:
+        names = self.index.unknown_names(question)
+        asked = [n for n in names if n in _asked_sentence(question)]
+        if not ev.answerable or asked:
+            # a question about a school, place or rule no document names has no answer here
             draft = self._abstain(query, passages)
         else:
             draft = self._draft(query, passages, style)
         timings["answer"] = _ms(t)
         timings["total"] = _ms(started)
         notice = None
-        names = self.index.unknown_names(question) if not draft.abstained else []
-        if names:
-            quoted = [f"„{n}”" for n in names]
+        if asked or (names and not draft.abstained):
+            shown = asked or names
+            quoted = [f"„{n}”" for n in shown]
             listed = quoted[0] if len(quoted) == 1 else (", ".join(quoted[:-1]) + " en "
                                                         + quoted[-1])
-            notice = msg.UNKNOWN_NAMES.format(names=listed,
-                                              verb="komt" if len(names) == 1 else "komen")
+            template = msg.UNKNOWN_NAMES_ASKED if asked else msg.UNKNOWN_NAMES
+            notice = template.format(names=listed, verb="komt" if len(shown) == 1 else "komen")
         return Answer(draft.text, draft.citations, passages, draft.abstained, timings, query,
                       style, notice=notice, evidence=ev.to_record())
 
@@ -241,6 +245,14 @@ def looks_english(text: str) -> bool:
     en = sum(w in _ENGLISH for w in words)
     nl = sum(w in _DUTCH for w in words)
     return len(words) >= 3 and en >= 2 and en > 1.5 * nl
+
+
+def _asked_sentence(question: str) -> str:
+    """The sentence that asks: the last one with a question mark, else the last one. Names in
+    the sentences before it are context ("Wij wonen in Zwolle.")."""
+    parts = split_sentences(question) or [question]
+    asking = [p for p in parts if p.rstrip().endswith("?")]
+    return (asking or parts)[-1]
 
 
 def _readable(sentence: str) -> bool:

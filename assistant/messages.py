@@ -23,6 +23,8 @@ NO_INDEX = ("Er is nog geen zoekindex. Start de assistent opnieuw, of voer "
 SEARCHED_FOR = "Gezocht op: {query}"
 UNKNOWN_NAMES = ("Let op: {names} {verb} nergens in de documenten voor. Het antwoord hieronder "
                  "gaat over wat de documenten in het algemeen zeggen.")
+UNKNOWN_NAMES_ASKED = ("{names} {verb} nergens in de documenten voor. Daarover kan ik dus niets "
+                       "zeggen. Hieronder ziet u wat er in de documenten het dichtst bij komt.")
 ENGLISH_NOTE = ("De documenten zijn Nederlandstalig: ik zoek en antwoord in het Nederlands, met "
                 "letterlijke citaten. Stel uw vraag in het Nederlands voor het beste resultaat. "
                 "(The documents are in Dutch; please ask in Dutch.)")

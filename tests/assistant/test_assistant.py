@@ -66,11 +66,21 @@ def test_unanswerable_question_abstains_and_shows_what_is_closest(assistant_sess
     assert answer.evidence["similarity"] < assistant_session._min_similarity
 
 
-def test_names_the_documents_never_mention_are_pointed_out(assistant_session):
-    answer = assistant_session.ask("Mag een leerling van De Vlinder in Zwolle bij symbiose een "
-                                   "deel van het lesprogramma op de reguliere school volgen?")
-    assert not answer.abstained
+def test_a_question_about_a_name_the_documents_never_mention_abstains(assistant_session):
+    answer = assistant_session.ask("Doet basisschool De Vlinder in Zwolle mee aan de "
+                                   "beleidsregel inclusieve leeromgeving?")
+    assert answer.abstained
+    assert answer.text.startswith("Dit staat niet in de documenten")
     assert "„Vlinder” en „Zwolle” komen nergens in de documenten voor" in answer.notice
+    assert answer.citations  # what comes closest is still shown
+
+
+def test_names_in_the_context_of_a_question_are_pointed_out(assistant_session):
+    answer = assistant_session.ask("Onze zoon zit op De Vlinder. Mag hij bij symbiose een deel "
+                                   "van het lesprogramma op de reguliere school volgen?")
+    assert not answer.abstained  # the rule is the same for every school
+    assert "„Vlinder” komt nergens in de documenten voor" in answer.notice
+    assert "in het algemeen" in answer.notice
     # names the documents do have, sentence starts, and glossary forms ("Den Bosch") are fine
     assert assistant_session.index.unknown_names(
         "Wat adviseert Kentalis? Wij wonen in Den Bosch en praten met de Inspectie.") == []
