@@ -117,7 +117,7 @@ class Assistant:
         timings["evidence"] = _ms(t)
         t = time.perf_counter()
         names = self.index.unknown_names(question)
-        asked = [n for n in names if n in _asked_sentence(question)]
+        asked = [n for n in names if n in _asking(question)]
         if not ev.answerable or asked:
             # a question about a school, place or rule no document names has no answer here
             draft = self._abstain(query, passages)
@@ -247,12 +247,12 @@ def looks_english(text: str) -> bool:
     return len(words) >= 3 and en >= 2 and en > 1.5 * nl
 
 
-def _asked_sentence(question: str) -> str:
-    """The sentence that asks: the last one with a question mark, else the last one. Names in
-    the sentences before it are context ("Wij wonen in Zwolle.")."""
+def _asking(question: str) -> str:
+    """The sentences that ask: those with a question mark, else the last one. Names in the
+    other sentences are context ("Wij wonen in Zwolle.")."""
     parts = split_sentences(question) or [question]
     asking = [p for p in parts if p.rstrip().endswith("?")]
-    return (asking or parts)[-1]
+    return " ".join(asking or parts[-1:])
 
 
 def _readable(sentence: str) -> bool:
