@@ -13,12 +13,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from assistant.lexical import analyze, stopwords
-from assistant.text import contains_verbatim, fold, sentence_spans
+from assistant.text import fold, match_key, sentence_spans
 from assistant.types import Passage
 
 # A quotation: opening mark not inside a word ("regio's" is no quote), closing mark not
-# followed by a letter.
-_QUOTED = re.compile(r"(?:^|(?<=[\s:(]))[‘'“\"„]([^‘’“”\"„]{25,}?)[’'”\"](?![^\W\d_])")
+# followed by a letter. Inside single quotes an apostrophe before a letter ("collega’s", "AD’er")
+# is part of the text; inside double quotes single ones are a quote in the quote.
+_APOSTROPHE = r"[’'](?=[^\W\d_])"
+_QUOTED = re.compile(
+    r"(?:^|(?<=[\s:(]))(?:"
+    rf"[“„\"]((?:[^“”\"„])" r"{25,}?)[”\"“]"
+    rf"|[‘']((?:[^‘’“”\"„']|{_APOSTROPHE}|‘[^‘’]{{1,80}}’)" r"{25,}?)[’']"
+    r")(?![^\W\d_])")
 _ATTRIBUTION = re.compile(
     r"^\s*(?:uit\s+(?:het|de)\s+[\w\-é]+(?:\s+[\w\-é]+)?\s+(?:blijkt|volgt)\s+dat\s+"
     r"|volgens\s+(?:het|de)\s+[\w\-é]+\s+|(?:het|de)\s+[\w\-é]+\s+(?:stelt|zegt|meldt)\s+dat\s+)",
@@ -38,7 +44,8 @@ _ACTORS = {
     "inspectie", "gemeente", "gemeenten", "samenwerkingsverband", "samenwerkingsverbanden",
     "school", "scholen", "schoolbestuur", "schoolbesturen", "besturen", "ocw", "minister",
     "ministerie", "ouders", "leerlingen", "leraren", "schoolleiders", "kabinet", "rijk", "vng",
-    "mr", "medezeggenschapsraad", "jeugdhulp", "wethouder", "raad",
+    "mr", "medezeggenschapsraad", "jeugdhulp", "wethouder", "raad", "vws", "leraar",
+    "schoolleider", "ouder", "leerling", "besturen", "regio", "regio's",
 }
 _TOKEN = re.compile(r"[\w/%’'\-]+", re.UNICODE)
 
@@ -57,7 +64,7 @@ class Match:
 
 def extract_statement(question: str) -> str | None:
     """The statement a user pasted to be checked, or None for an ordinary question."""
-    quoted = [m.group(1).strip() for m in _QUOTED.finditer(question)]
+    quoted = [(m.group(1) or m.group(2)).strip() for m in _QUOTED.finditer(question)]
     quoted = [q for q in quoted if len(q.split()) >= 5]
     if quoted:
         return max(quoted, key=len)
@@ -73,7 +80,10 @@ def extract_statement(question: str) -> str | None:
 
 
 def best_match(statement: str, passages: Sequence[Passage], idf) -> Match | None:
+    # numbers and years are what a check verifies, not how the passage is found: a wrong
+    # "40%" is unknown to the corpus and would weigh most, hiding the passage that says 60%
     terms = set(analyze(statement))
+    terms = {t for t in terms if not any(ch.isdigit() for ch in t)} or terms
     total = sum(idf(t) for t in terms) or 1.0
     best: Match | None = None
     for p in passages:
@@ -94,7 +104,7 @@ def _category(token: str, sentence_start: bool) -> str | None:
     f = fold(token)
     if any(ch.isdigit() for ch in token) or f in _NUMBER_WORDS:
         return "number"
-    if f in _ACTORS:
+    if f in _ACTORS or any(part in _ACTORS for part in f.split("/")):  # "ouders/verzorgers"
         return "actor"
     if token[:1].isupper() and len(token) > 2 and not (sentence_start and f in stopwords()):
         return "name"
@@ -166,8 +176,10 @@ def strip_attribution(statement: str) -> str:
 def verdict(statement: str, passages: Sequence[Passage], idf, threshold: float = 0.5
             ) -> tuple[str, Match | None, list[tuple[str, str]]]:
     statement = strip_attribution(statement)
+    key = match_key(statement).casefold()
     for p in passages:
-        if contains_verbatim(p.chunk.text, statement):
+        # "Klopt het dat er moet …" quotes "Er moet …": the case of a letter is no difference
+        if key and key in match_key(p.chunk.text).casefold():
             m = best_match(statement, [p], idf)
             return "verbatim", m, []
     m = best_match(statement, passages, idf)

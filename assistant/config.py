@@ -47,6 +47,10 @@ class RetrievalSettings(BaseModel):
     # a third ranking: chunks by the BM25 rank of their whole section (0 turns it off)
     section_weight: float = 0.5
     section_k: int = 10  # sections that count
+    # a chunk whose BM25 score is this many times the next one's goes first: a sentence pasted
+    # from a document (a citation check) that reciprocal-rank fusion would bury under chunks
+    # the dense search likes better; 0 turns it off
+    lexical_dominance: float = 2.0
     follow_up_focus: float = 0.3  # weight of a follow-up's own words in its dense query vector
     top_n: int = 10  # passages handed to the answerer and shown as sources
     fuzzy_min_len: int = 6  # words at least this long may match a corpus word with one typo

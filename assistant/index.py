@@ -53,6 +53,16 @@ def rrf(rankings: dict[str, Sequence[str]], weights: dict[str, float], k: int = 
     return [(c, scores[c], ranks[c]) for c in order]
 
 
+def _dominant_first(fused: list[tuple[str, float, dict[str, int]]], lexical: dict[str, float],
+                    ratio: float) -> list[tuple[str, float, dict[str, int]]]:
+    """``fused`` with the best BM25 chunk first when it scores ``ratio`` times the next one."""
+    best = sorted(lexical.values(), reverse=True)[:2]
+    if not best or (len(best) == 2 and best[0] < ratio * best[1]):
+        return fused
+    top = max(lexical, key=lexical.__getitem__)
+    return sorted(fused, key=lambda item: item[0] != top)
+
+
 class _Loaded:
     """One generation of the index, loaded into memory (immutable once built)."""
 
@@ -237,6 +247,8 @@ class SearchIndex:
         if method == "hybrid" and s.section_weight:
             rankings["section"] = self.section_ranking(q, [cid for cid, _, _ in fused], docs)
             fused = rrf(rankings, weights, s.rrf_k)
+        if method == "hybrid" and s.lexical_dominance:
+            fused = _dominant_first(fused, raw_scores["lexical"], s.lexical_dominance)
         passages = []
         for cid, score, ranks in fused:
             chunk = self.state.chunks.get(cid)

@@ -182,6 +182,14 @@ def parser() -> argparse.ArgumentParser:
     p.set_defaults(func=lambda a: __import__("eval.calibrate", fromlist=["main"]).main(
         a.runs, a.gold, a.max_false, a.min_words))
 
+    p = sub.add_parser("checks", help="citation checks on statements made from the corpus")
+    p.add_argument("--data", default="data")
+    p.add_argument("-n", type=int, default=40, help="cases of each kind")
+    p.add_argument("--seed", type=int, default=7)
+    p.add_argument("--show", action="store_true", help="list every case that went wrong")
+    p.set_defaults(func=lambda a: __import__("eval.checks", fromlist=["main"]).main(
+        a.data, a.n, a.seed, a.show))
+
     p = sub.add_parser("bench", help="speed and memory benchmarks (Markdown)")
     p.add_argument("rest", nargs=argparse.REMAINDER)
     p.set_defaults(func=lambda a: __import__("eval.bench", fromlist=["main"]).main(a.rest))

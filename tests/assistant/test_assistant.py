@@ -121,6 +121,49 @@ def test_wrong_statement_is_reported_with_the_documents_value(assistant_session)
     assert unknown.check.verdict == "not_found"
 
 
+def test_a_wrong_number_in_own_words_is_found_and_corrected(assistant_session):
+    # "40%" is in no document: it must not hide the passage that says 60%
+    answer = assistant_session.ask("Klopt het dat bij symbiose maximaal 40% van het "
+                                   "lesprogramma op de andere school mag?")
+    assert answer.check.verdict == "different"
+    assert ("40%", "60%") in answer.check.differences
+    # "Klopt het dat er mag …" quotes "Er mag …": the capital letter is no difference
+    same = assistant_session.ask("Klopt het dat er mag in principe 60% van het lesprogramma op "
+                                 "de andere school worden gevolgd?")
+    assert same.check.verdict == "verbatim"
+
+
+def test_a_sentence_pasted_from_a_document_finds_its_passage_first(assistant_session):
+    index = assistant_session.index
+    chunk = next(c for c in index.state.chunks.values() if "populatie van ongeveer 400" in c.text)
+    start = chunk.text.index("Op een populatie")
+    sentence = chunk.text[start:chunk.text.index(".", start) + 1]
+    passages = index.retrieve(sentence)
+    assert passages[0].chunk.id == chunk.id
+    assert assistant_session.check(sentence).check.verdict == "verbatim"
+
+
+def test_the_check_benchmark_changes_one_fact_and_judges_the_verdict(assistant_session):
+    from assistant.types import CheckResult
+    from eval.checks import judge, make_cases
+
+    chunks = sorted(assistant_session.index.state.chunks.values(), key=lambda c: (c.doc, c.order))
+    cases = make_cases(chunks, n=3, seed=1)
+    assert sorted(c.kind for c in cases) == ["actor"] * 3 + ["number"] * 3 + ["same"] * 3
+    for case in cases:
+        if case.kind == "same":
+            assert case.changed is None and case.sentence.rstrip(".")[1:] in case.question
+            assert judge(case, CheckResult("verbatim", case.sentence))[0]
+            continue
+        new, old = case.changed
+        assert old in case.sentence and new != old and new in case.question
+        found = CheckResult("different", case.sentence, differences=[(new, old)])
+        assert judge(case, found) == (True, "different")
+        assert not judge(case, CheckResult("different", case.sentence, differences=[(new, "x")]))[0]
+        assert not judge(case, CheckResult("supported", case.sentence))[0]
+    assert not judge(cases[0], None)[0]  # not taken as a check at all
+
+
 def test_bad_input_gets_a_message(assistant_session):
     empty = assistant_session.ask("   \n\t ")
     assert empty.abstained and empty.notice and not empty.citations

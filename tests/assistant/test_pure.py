@@ -89,6 +89,11 @@ def test_follow_ups_are_condensed_with_the_previous_subject():
     ("Driegang werkt met twee regio's. Wat was het verschil tussen die regio's in aanpak?", None),
     ("Klopt het dat mijn zoon op het vso minder begeleiding krijgt? Waarom is dat zo?", None),
     ("Wat is symbiose?", None),
+    # apostrophes inside words and a quote inside the quote do not end it
+    ("Ik wil dit citeren: 'De AD’er helpt collega’s met de ‘routekaart’ van de regio.' Kan dat?",
+     "De AD’er helpt collega’s met de ‘routekaart’ van de regio."),
+    ("In een notitie staat: “‘Onderwijs en ontwikkeling’ is één van de zes levensdomeinen.” "
+     "Klopt dat?", "‘Onderwijs en ontwikkeling’ is één van de zes levensdomeinen."),
 ])
 def test_statements_to_check_are_recognised(question, expected):
     assert extract_statement(question) == expected
@@ -105,6 +110,10 @@ def test_differences_name_the_changed_fact():
     assert differences("het rapport verschijnt eind 2025", "Het rapport wordt eind 2024 "
                                                           "gepubliceerd.") == [("2025", "2024")]
     assert differences("Er mag 60% worden gevolgd", "Er mag 60% worden gevolgd.") == []
+    assert differences("met jongeren en hun leraren/verzorgers", "met jongeren en hun "
+                       "ouders/verzorgers") == [("leraren/verzorgers", "ouders/verzorgers")]
+    assert differences("Dit wordt door OCW uitgedragen.", "Dit wordt door VWS uitgedragen.") == [
+        ("OCW", "VWS")]
     assert strip_attribution("Uit het inspectieonderzoek blijkt dat X doet Y") == "X doet Y"
 
 

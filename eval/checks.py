@@ -1,0 +1,175 @@
+"""Citation-check benchmark: statements made from the corpus itself, `python -m eval checks`.
+
+The dev set has five citation checks. This benchmark makes many more, the same way for every
+corpus, so the checker is measured on statements nobody picked:
+
+- a sentence of a document that holds a number, a year or an actor is taken as it stands
+  (expected: ``verbatim``);
+- the same sentence with one number or year changed ("60%" -> "80%", "2024" -> "2025",
+  "zes" -> "acht") or one actor swapped ("gemeente" -> "samenwerkingsverband") (expected:
+  ``different``, with the document's own value on the right-hand side of a difference);
+
+each pasted in one of three ways people write (a quote to cite, "Klopt het dat …?", a line from a
+note). Sentences are drawn with a fixed seed, so two runs on the same index are comparable.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import sys
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from assistant.text import sentence_spans
+
+_WORD_NUMBERS = ["twee", "drie", "vier", "vijf", "zes", "zeven", "acht", "negen", "tien"]
+_FRACTIONS = {"helft": "derde", "derde": "helft", "kwart": "derde", "driekwart": "helft"}
+_ACTOR_SWAP = {"gemeente": "samenwerkingsverband", "gemeenten": "samenwerkingsverbanden",
+               "samenwerkingsverband": "gemeente", "samenwerkingsverbanden": "gemeenten",
+               "inspectie": "gemeente", "ouders": "leraren", "leraren": "ouders",
+               "schoolbesturen": "gemeenten", "OCW": "VWS", "VWS": "OCW"}
+_TEMPLATES = (
+    "Ik wil dit in een brief citeren: '{s}' Kan dat zo?",
+    "Klopt het dat {c}?",
+    "In een interne notitie staat: “{s}” Kan ik dat zo overnemen?",
+)
+_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
+_NUMBER = re.compile(r"(?<![\w/.,-])(\d{1,3})(%?)(?![\w/.,-]|%\w)")
+_TOKEN = re.compile(r"\b\w+\b")
+
+
+@dataclass(frozen=True)
+class Case:
+    kind: str  # "same" | "number" | "actor"
+    question: str
+    sentence: str  # the document's sentence
+    changed: tuple[str, str] | None  # (in the statement, in the document)
+
+
+def _change_number(sentence: str, rng: random.Random) -> tuple[str, tuple[str, str]] | None:
+    years = list(_YEAR.finditer(sentence))
+    numbers = [m for m in _NUMBER.finditer(sentence) if not _YEAR.fullmatch(m.group(1))]
+    words = [m for m in _TOKEN.finditer(sentence)
+             if m.group(0).casefold() in _WORD_NUMBERS or m.group(0).casefold() in _FRACTIONS]
+    options = [("year", m) for m in years] + [("number", m) for m in numbers] \
+        + [("word", m) for m in words]
+    if not options:
+        return None
+    kind, m = rng.choice(options)
+    old = m.group(0)
+    if kind == "year":
+        new = str(int(old) + rng.choice((-1, 1)))
+    elif kind == "number":
+        n = int(m.group(1))
+        new = f"{n + 20 if m.group(2) and n <= 70 else (n - 20 if m.group(2) else n + 3)}" \
+              f"{m.group(2)}"
+    else:
+        low = old.casefold()
+        if low in _FRACTIONS:
+            new = _FRACTIONS[low]
+        else:
+            i = _WORD_NUMBERS.index(low)
+            new = _WORD_NUMBERS[(i + 3) % len(_WORD_NUMBERS)]
+        new = new.capitalize() if old[0].isupper() else new
+    return sentence[:m.start()] + new + sentence[m.end():], (new, old)
+
+
+def _swap_actor(sentence: str, rng: random.Random) -> tuple[str, tuple[str, str]] | None:
+    found = [m for m in _TOKEN.finditer(sentence) if m.group(0) in _ACTOR_SWAP]
+    if not found:
+        return None
+    m = rng.choice(found)
+    new = _ACTOR_SWAP[m.group(0)]
+    return sentence[:m.start()] + new + sentence[m.end():], (new, m.group(0))
+
+
+def _claim(sentence: str) -> str:
+    """"Er mag … gevolgd." -> "er mag … gevolgd" for "Klopt het dat {c}?"."""
+    s = sentence.rstrip(" .")
+    first = s.split(" ", 1)[0]
+    return (s[0].lower() + s[1:]) if first[1:].islower() or len(first) == 1 else s
+
+
+def make_cases(chunks: Sequence, n: int = 40, seed: int = 7) -> list[Case]:
+    """``n`` cases of each kind from the chunks' sentences (8 to 40 words, no line breaks)."""
+    sentences = []
+    seen = set()
+    for c in chunks:
+        for s, e in sentence_spans(c.text):
+            sent = c.text[s:e]
+            if "\n" in sent or not 8 <= len(sent.split()) <= 40 or not sent.endswith("."):
+                continue
+            if sent in seen or "http" in sent or '"' in sent or "“" in sent or "'" in sent:
+                continue
+            seen.add(sent)
+            sentences.append(sent)
+    rng = random.Random(seed)
+    rng.shuffle(sentences)
+    cases: list[Case] = []
+    counts: Counter[str] = Counter()
+    for i, sent in enumerate(sentences):
+        template = _TEMPLATES[i % len(_TEMPLATES)]
+        for kind, change in (("number", _change_number), ("actor", _swap_actor)):
+            if counts[kind] >= n:
+                continue
+            made = change(sent, rng)
+            if made is None:
+                continue
+            statement, pair = made
+            cases.append(Case(kind, template.format(s=statement, c=_claim(statement)), sent,
+                              pair))
+            counts[kind] += 1
+            if counts["same"] < n:
+                cases.append(Case("same", template.format(s=sent, c=_claim(sent)), sent, None))
+                counts["same"] += 1
+            break
+        if all(counts[k] >= n for k in ("same", "number", "actor")):
+            break
+    return cases
+
+
+def judge(case: Case, check) -> tuple[bool, str]:
+    """(right, what happened) for the assistant's ``CheckResult`` (or None: not taken as a
+    check at all)."""
+    if check is None:
+        return False, "not taken as a check"
+    got = check.verdict
+    if case.kind == "same":
+        return got in ("verbatim", "supported"), got
+    if got != "different":
+        return False, got
+    right = any(case.changed[1] in doc for _, doc in check.differences)
+    return right, "different" if right else "different, without the document's value"
+
+
+def main(data: str = "data", n: int = 40, seed: int = 7, show: bool = False) -> int:
+    from pathlib import Path
+
+    from assistant.factory import build_assistant
+    from eval.runner import build_settings
+
+    assistant = build_assistant(build_settings(Path(data)))
+    chunks = sorted(assistant.index.state.chunks.values(), key=lambda c: (c.doc, c.order))
+    cases = make_cases(chunks, n, seed)
+    results: dict[str, list[bool]] = {}
+    outcomes: dict[str, Counter[str]] = {}
+    for case in cases:
+        answer = assistant.ask(case.question)
+        right, what = judge(case, answer.check)
+        results.setdefault(case.kind, []).append(right)
+        outcomes.setdefault(case.kind, Counter())[what] += 1
+        if show and not right:
+            print(f"[{case.kind}] {what}: {case.question}\n    document: {case.sentence}",
+                  file=sys.stderr)
+    print("| statement | n | verdict right | outcomes |")
+    print("|---|---:|---:|---|")
+    labels = {"same": "as in the document", "number": "a number or year changed",
+              "actor": "an actor swapped"}
+    for kind in ("same", "number", "actor"):
+        rows = results.get(kind, [])
+        if rows:
+            seen = ", ".join(f"{k} {v}" for k, v in outcomes[kind].most_common())
+            print(f"| {labels[kind]} | {len(rows)} | {sum(rows) / len(rows):.2f} | {seen} |")
+    return 0
