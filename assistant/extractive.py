@@ -50,7 +50,7 @@ class Candidate:
 def make_citation(n: int, passage: Passage, quote: str, meta: dict | None = None) -> Citation:
     c = passage.chunk
     meta = meta or {}
-    page = c.page_label or (str(c.page) if c.page is not None else None)
+    page = c.page_of(quote)
     return Citation(n=n, chunk_id=c.id, doc=c.doc, title=c.title, section=c.section, page=page,
                     quote=quote, publisher=meta.get("publisher", ""),
                     year=str(meta.get("published", ""))[:4])

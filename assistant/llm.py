@@ -264,7 +264,7 @@ def _check_sentence(sentence: str, passages: Sequence[Passage]) -> tuple[_Kept |
 def _citation(n: int, passage: Passage, quote: str, docs: Mapping[str, DocInfo]) -> Citation:
     c = passage.chunk
     info = docs.get(c.doc)
-    page = c.page_label or (str(c.page) if c.page is not None else None)
+    page = c.page_of(quote)
     return Citation(n=n, chunk_id=c.id, doc=c.doc, title=c.title, section=c.section, page=page,
                     quote=quote, publisher=info.publisher if info else "",
                     year=info.year if info else "")

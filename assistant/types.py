@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import asdict, dataclass, field
 from typing import Literal
 
@@ -41,6 +42,25 @@ class Chunk:
     page: int | None = None  # physical page number (1-based), PDFs only
     page_label: str | None = None  # printed page label where the PDF defines one
     page_end: int | None = None
+    # where a new page starts inside ``text``: (offset, page, label), so a quote from the second
+    # page of a chunk cites that page and not the one the chunk starts on
+    page_breaks: tuple[tuple[int, int, str | None], ...] = ()
+
+    def page_of(self, quote: str) -> str | None:
+        """The page(s) a quote of this chunk stands on, as shown to users: "4", "iv" or "4-5"
+        (label where the PDF defines one); None for text and Markdown files."""
+        if self.page is None:
+            return None
+        start = max(self.text.find(quote), 0)
+        end = start + max(len(quote) - 1, 0)
+        first = last = (self.page, self.page_label)
+        for offset, page, label in self.page_breaks:
+            if offset <= start:
+                first = (page, label)
+            if offset <= end:
+                last = (page, label)
+        shown = [label or str(page) for page, label in (first, last)]
+        return shown[0] if first == last else f"{shown[0]}-{shown[1]}"
 
     def metadata(self) -> dict:
         """Flat metadata for the vector store (no None values: Chroma rejects them)."""
@@ -57,6 +77,8 @@ class Chunk:
             meta["page_end"] = self.page_end if self.page_end is not None else self.page
         if self.page_label:
             meta["page_label"] = self.page_label
+        if self.page_breaks:
+            meta["page_breaks"] = json.dumps([list(b) for b in self.page_breaks])
         return meta
 
     @classmethod
@@ -73,6 +95,8 @@ class Chunk:
             page=int(meta["page"]) if meta.get("page") is not None else None,
             page_label=meta.get("page_label") or None,
             page_end=int(meta["page_end"]) if meta.get("page_end") is not None else None,
+            page_breaks=tuple((int(o), int(p), lb) for o, p, lb
+                              in json.loads(meta.get("page_breaks") or "[]")),
         )
 
 

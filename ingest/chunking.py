@@ -103,10 +103,11 @@ def split_into_chunks(st: Structured, doc: str, title: str,
             text = st.text[s:e]
             page, label = page_at(st, s)
             page_end, _ = page_at(st, max(s, e - 1))
+            breaks = tuple((o - s, n, lb) for o, n, lb in st.pages if s < o < e)
             chunks.append(Chunk(
                 id=chunk_id(doc, s, e, text), doc=doc, title=title, text=text, section=path,
                 start=s, end=e, order=len(chunks), page=page, page_label=label,
-                page_end=page_end,
+                page_end=page_end, page_breaks=breaks,
             ))
     return chunks
 

@@ -31,6 +31,8 @@ class Block:
     level: int = 0  # headings: 1 = top
     start: int = 0  # offsets into the rendered text
     end: int = 0
+    # a paragraph that runs on over a page end: (offset in text, page, label) where it turns
+    turns: list[tuple[int, int, str | None]] = field(default_factory=list)
 
 
 @dataclass
@@ -165,6 +167,9 @@ def to_blocks(lines: list[Line], kind: str) -> list[Block]:
         if current is None and not starts_item and _runs_on(blocks, text):
             current = blocks[-1]  # a page end or blank line cut this sentence in two
             current.text = _join(current.text, text, vocab)
+            last_page = current.turns[-1][1] if current.turns else current.page
+            if ln.page is not None and ln.page != last_page:
+                current.turns.append((len(current.text) - len(text), ln.page, ln.label))
             continue
         if current is None or starts_item or kind == "md":
             current = Block("item" if starts_item else "para", text, ln.page, ln.label)
@@ -239,6 +244,7 @@ def render(blocks: list[Block]) -> Structured:
         prev_kind = b.kind
         if b.page is not None and (not pages or pages[-1][1] != b.page):
             pages.append((b.start, b.page, b.label))
+        pages += [(b.start + offset, page, label) for offset, page, label in b.turns]
         if b.kind == "heading":
             while stack and stack[-1][0] >= b.level:
                 stack.pop()

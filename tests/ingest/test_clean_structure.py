@@ -77,6 +77,27 @@ def test_a_sentence_cut_by_a_page_end_is_one_sentence_again():
     assert "https://example.org/bron-die-hier-staat" in paras  # a link is not a continuation
 
 
+def test_a_sentence_over_a_pdf_page_end_is_whole_and_cites_both_pages(tmp_path):
+    from assistant.extractive import make_citation
+    from assistant.types import Chunk, Passage
+    from tests.fixtures.pdfs import make_text_pdf
+
+    pages = [("1. Inleiding", "Een leerling van het speciaal onderwijs kan een deel van de "
+                              "lessen volgen op een"),
+             ("", "reguliere school als beide scholen dat afspreken. Dit heet symbiose."),
+             ("2. Regels", "De scholen maken daarover een schriftelijke overeenkomst.")]
+    st = _structured(make_text_pdf(tmp_path / "doc.pdf", pages=pages, labels_start=7))
+    sentence = ("Een leerling van het speciaal onderwijs kan een deel van de lessen volgen op een "
+                "reguliere school als beide scholen dat afspreken.")
+    assert sentence in st.text
+    chunk = next(c for c in split_into_chunks(st, "doc.pdf", "Doc") if sentence in c.text)
+    assert (chunk.page, chunk.page_label, chunk.page_end) == (1, "7", 2)
+    assert chunk.page_of(sentence) == "7-8"  # the PDF's own labels
+    assert chunk.page_of("Dit heet symbiose.") == "8"
+    assert make_citation(1, Passage(chunk, 1.0), "Dit heet symbiose.").page == "8"
+    assert Chunk.from_record(chunk.id, chunk.text, chunk.metadata()) == chunk  # as stored
+
+
 def test_a_short_word_with_a_full_stop_does_not_start_a_list_item():
     text = ("Het is nodig te weten wat de ondersteuningsbehoefte\nis. Betrek hierbij de ouders.\n"
             "a. Een echt lijstitem\nii. Nog een lijstitem\n")
