@@ -30,7 +30,12 @@ _ATTRIBUTION = re.compile(
     r"|volgens\s+(?:het|de)\s+[\w\-é]+\s+|(?:het|de)\s+[\w\-é]+\s+(?:stelt|zegt|meldt)\s+dat\s+)",
     re.I)
 _PERSONAL = re.compile(r"\b(?:ik|mijn|wij|we|ons|onze|mij)\b", re.I)
-_KLOPT = re.compile(r"\bklopt (?:het|dit|dat)(?: wel)?,? dat\s+(.+?)(?:\?|$)", re.I | re.S)
+# "Klopt het dat …", "Is het waar dat …", "Staat er in de werkagenda dat …": the claim after "dat"
+_KLOPT = re.compile(
+    r"\b(?:klopt (?:het|dit|dat)|is het (?:waar|juist|correct|zo))(?: wel| echt| nog)?,? dat\s+"
+    r"(.+?)(?:\?|$)"
+    r"|^\s*staat (?:er )?(?:(?:ook |echt |letterlijk )?(?:in|volgens) [^?]{2,80}? )?dat\s+"
+    r"(.+?)(?:\?|$)", re.I | re.S)
 _NUMBER_WORDS = {
     "een", "twee", "drie", "vier", "vijf", "zes", "zeven", "acht", "negen", "tien", "elf",
     "twaalf", "twintig", "dertig", "veertig", "vijftig", "honderd", "duizend", "helft", "derde",
@@ -69,9 +74,9 @@ def extract_statement(question: str) -> str | None:
     if quoted:
         return max(quoted, key=len)
     m = _KLOPT.search(question)
-    if not m or len(m.group(1).split()) < 5:
+    claim = (m.group(1) or m.group(2) or "").strip() if m else ""
+    if len(claim.split()) < 5:
         return None
-    claim = m.group(1).strip()
     rest = question[m.end():]
     # "Klopt het dat mijn zoon ...? Waarom?" is a question about one's own case, not a check
     if _PERSONAL.search(claim) or "?" in rest:

@@ -187,8 +187,10 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("-n", type=int, default=40, help="cases of each kind")
     p.add_argument("--seed", type=int, default=7)
     p.add_argument("--show", action="store_true", help="list every case that went wrong")
+    p.add_argument("--more-phrasings", action="store_true",
+                   help="also 'Is het waar dat …?' and 'Staat er in de documenten dat …?'")
     p.set_defaults(func=lambda a: __import__("eval.checks", fromlist=["main"]).main(
-        a.data, a.n, a.seed, a.show))
+        a.data, a.n, a.seed, a.show, a.more_phrasings))
 
     p = sub.add_parser("bench", help="speed and memory benchmarks (Markdown)")
     p.add_argument("rest", nargs=argparse.REMAINDER)

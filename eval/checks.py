@@ -35,6 +35,10 @@ _TEMPLATES = (
     "Klopt het dat {c}?",
     "In een interne notitie staat: “{s}” Kan ik dat zo overnemen?",
 )
+_MORE_TEMPLATES = (
+    "Is het waar dat {c}?",
+    "Staat er in de documenten dat {c}?",
+)
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 _NUMBER = re.compile(r"(?<![\w/.,-])(\d{1,3})(%?)(?![\w/.,-]|%\w)")
 _TOKEN = re.compile(r"\b\w+\b")
@@ -92,7 +96,8 @@ def _claim(sentence: str) -> str:
     return (s[0].lower() + s[1:]) if first[1:].islower() or len(first) == 1 else s
 
 
-def make_cases(chunks: Sequence, n: int = 40, seed: int = 7) -> list[Case]:
+def make_cases(chunks: Sequence, n: int = 40, seed: int = 7,
+               templates: Sequence[str] = _TEMPLATES) -> list[Case]:
     """``n`` cases of each kind from the chunks' sentences (8 to 40 words, no line breaks)."""
     sentences = []
     seen = set()
@@ -110,7 +115,7 @@ def make_cases(chunks: Sequence, n: int = 40, seed: int = 7) -> list[Case]:
     cases: list[Case] = []
     counts: Counter[str] = Counter()
     for i, sent in enumerate(sentences):
-        template = _TEMPLATES[i % len(_TEMPLATES)]
+        template = templates[i % len(templates)]
         for kind, change in (("number", _change_number), ("actor", _swap_actor)):
             if counts[kind] >= n:
                 continue
@@ -144,7 +149,8 @@ def judge(case: Case, check) -> tuple[bool, str]:
     return right, "different" if right else "different, without the document's value"
 
 
-def main(data: str = "data", n: int = 40, seed: int = 7, show: bool = False) -> int:
+def main(data: str = "data", n: int = 40, seed: int = 7, show: bool = False,
+         more: bool = False) -> int:
     from pathlib import Path
 
     from assistant.factory import build_assistant
@@ -152,7 +158,7 @@ def main(data: str = "data", n: int = 40, seed: int = 7, show: bool = False) -> 
 
     assistant = build_assistant(build_settings(Path(data)))
     chunks = sorted(assistant.index.state.chunks.values(), key=lambda c: (c.doc, c.order))
-    cases = make_cases(chunks, n, seed)
+    cases = make_cases(chunks, n, seed, _TEMPLATES + _MORE_TEMPLATES if more else _TEMPLATES)
     results: dict[str, list[bool]] = {}
     outcomes: dict[str, Counter[str]] = {}
     for case in cases:
