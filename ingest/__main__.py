@@ -1,4 +1,5 @@
-"""python -m ingest [--corpus DIR] [--data DIR] [--rebuild] [--chroma-host H --chroma-port P]"""
+"""python -m ingest [--corpus DIR] [--data DIR] [--rebuild | --rebuild-if-outdated]
+[--chroma-host H --chroma-port P]"""
 
 from __future__ import annotations
 
@@ -16,6 +17,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--corpus", help="corpus folder (default ./corpus)")
     parser.add_argument("--data", help="data folder for the index (default ./data)")
     parser.add_argument("--rebuild", action="store_true", help="re-embed everything")
+    parser.add_argument("--rebuild-if-outdated", action="store_true",
+                        help="rebuild when the index was made by another embedding model or "
+                             "chunker version (bin/start uses this after an update)")
     parser.add_argument("--chroma-host", help="use a Chroma server instead of the data folder")
     parser.add_argument("--chroma-port", type=int, default=8000)
     parser.add_argument("-q", "--quiet", action="store_true")
@@ -25,7 +29,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from assistant.config import load_settings
     from assistant.store import StoreError
-    from ingest.pipeline import IngestError, run_ingest
+    from ingest.pipeline import IngestError, outdated, run_ingest
 
     overrides = {"corpus_dir": args.corpus, "data_dir": args.data}
     settings = load_settings(**overrides)
@@ -45,7 +49,14 @@ def main(argv: list[str] | None = None) -> int:
         bar.refresh()
 
     try:
-        report = run_ingest(settings, rebuild=args.rebuild, progress=progress)
+        rebuild = args.rebuild
+        if args.rebuild_if_outdated and not rebuild:
+            why = outdated(settings)
+            if why:
+                print(f"the index is outdated ({why}): rebuilding it; the old one answers "
+                      "until the new one is ready")
+                rebuild = True
+        report = run_ingest(settings, rebuild=rebuild, progress=progress)
     except (IngestError, StoreError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2

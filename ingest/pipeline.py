@@ -115,6 +115,21 @@ def _prepare(path: Path, digest: str, sources: dict, settings: Settings,
     return _Prepared(path, digest, info_d, chunks, st.text), guessed
 
 
+def outdated(settings: Settings, params: ChunkParams | None = None) -> str | None:
+    """Why the index must be rebuilt (another embedding model or chunker), or None."""
+    params = params or ChunkParams()
+    store = ChromaStore(make_client(settings.data_dir, settings.store.host, settings.store.port),
+                        settings.store.collection_prefix)
+    old = store.manifest()
+    if not old:
+        return None
+    if old.get("model_id") != embedder_id(settings):
+        return f"embedding model {old.get('model_id')} -> {embedder_id(settings)}"
+    if old.get("chunker") != params.version:
+        return f"chunker {old.get('chunker')} -> {params.version}"
+    return None
+
+
 def run_ingest(settings: Settings, rebuild: bool = False, progress: Progress | None = None,
                params: ChunkParams | None = None, embedder=None) -> IngestReport:
     started = time.monotonic()

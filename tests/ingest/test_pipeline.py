@@ -88,6 +88,15 @@ def test_other_model_or_chunker_is_refused(mini_corpus, make_settings, embedder)
 
     with pytest.raises(IngestError, match="--rebuild"):
         run_ingest(settings, params=ChunkParams(target_chars=400), embedder=embedder)
+    # what bin/start asks after an update: rebuild, and say why
+    from ingest.pipeline import outdated
+
+    assert outdated(settings) is None
+    assert "chunker" in outdated(settings, ChunkParams(target_chars=400))
+    assert "embedding model" in outdated(other)
+    report = run_ingest(settings, rebuild=True, params=ChunkParams(target_chars=400),
+                        embedder=embedder)
+    assert report.chunks and outdated(settings, ChunkParams(target_chars=400)) is None
 
 
 def test_bad_files_are_reported_and_the_rest_is_ingested(mini_corpus, make_settings, embedder):
