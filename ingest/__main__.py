@@ -53,8 +53,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.rebuild_if_outdated and not rebuild:
             why = outdated(settings)
             if why:
-                print(f"the index is outdated ({why}): rebuilding it; the old one answers "
-                      "until the new one is ready")
+                print(f"the index is outdated ({why}): rebuilding it; the old one stays in use "
+                      "until the new one is complete")
                 rebuild = True
         report = run_ingest(settings, rebuild=rebuild, progress=progress)
     except (IngestError, StoreError) as e:
