@@ -50,7 +50,7 @@ _ACTORS = {
     "school", "scholen", "schoolbestuur", "schoolbesturen", "besturen", "ocw", "minister",
     "ministerie", "ouders", "leerlingen", "leraren", "schoolleiders", "kabinet", "rijk", "vng",
     "mr", "medezeggenschapsraad", "jeugdhulp", "wethouder", "raad", "vws", "leraar",
-    "schoolleider", "ouder", "leerling", "besturen", "regio", "regio's",
+    "schoolleider", "ouder", "leerling", "regio", "regio's",
 }
 _TOKEN = re.compile(r"[\w/%’'\-]+", re.UNICODE)
 

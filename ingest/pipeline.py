@@ -115,12 +115,8 @@ def _prepare(path: Path, digest: str, sources: dict, settings: Settings,
     return _Prepared(path, digest, info_d, chunks, st.text), guessed
 
 
-def outdated(settings: Settings, params: ChunkParams | None = None) -> str | None:
-    """Why the index must be rebuilt (another embedding model or chunker), or None."""
-    params = params or ChunkParams()
-    store = ChromaStore(make_client(settings.data_dir, settings.store.host, settings.store.port),
-                        settings.store.collection_prefix)
-    old = store.manifest()
+def _mismatch(old: dict | None, settings: Settings, params: ChunkParams) -> str | None:
+    """What makes an index unusable for these settings: another embedding model or chunker."""
     if not old:
         return None
     if old.get("model_id") != embedder_id(settings):
@@ -128,6 +124,13 @@ def outdated(settings: Settings, params: ChunkParams | None = None) -> str | Non
     if old.get("chunker") != params.version:
         return f"chunker {old.get('chunker')} -> {params.version}"
     return None
+
+
+def outdated(settings: Settings, params: ChunkParams | None = None) -> str | None:
+    """Why the index must be rebuilt (another embedding model or chunker), or None."""
+    store = ChromaStore(make_client(settings.data_dir, settings.store.host, settings.store.port),
+                        settings.store.collection_prefix)
+    return _mismatch(store.manifest(), settings, params or ChunkParams())
 
 
 def run_ingest(settings: Settings, rebuild: bool = False, progress: Progress | None = None,
@@ -139,13 +142,10 @@ def run_ingest(settings: Settings, rebuild: bool = False, progress: Progress | N
                         settings.store.collection_prefix)
     old = store.manifest()
     model_id = embedder_id(settings)
-    if old and not rebuild:
-        if old.get("model_id") != model_id:
-            raise IngestError(f"the index was built with embedding model {old.get('model_id')}, "
-                              f"the settings say {model_id}: run `python -m ingest --rebuild`")
-        if old.get("chunker") != params.version:
-            raise IngestError(f"the index was built with chunker {old.get('chunker')}, this "
-                              f"version uses {params.version}: run `python -m ingest --rebuild`")
+    why = None if rebuild else _mismatch(old, settings, params)
+    if why:
+        raise IngestError(f"the index was built for another setup ({why}): run "
+                          "`python -m ingest --rebuild`")
     sources = load_sources(settings.corpus_dir)
     files = corpus_files(settings.corpus_dir)
     hashes = {p.name: file_hash(p, sources.get(p.name)) for p in files}
