@@ -11,6 +11,7 @@ import difflib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from assistant.lexical import analyze, stopwords
 from assistant.text import fold, match_key, sentence_spans
@@ -84,11 +85,18 @@ def extract_statement(question: str) -> str | None:
     return claim
 
 
+@lru_cache(maxsize=1)
+def _actor_stems() -> frozenset[str]:
+    return frozenset(analyze(" ".join(_ACTORS)))
+
+
 def best_match(statement: str, passages: Sequence[Passage], idf) -> Match | None:
-    # numbers and years are what a check verifies, not how the passage is found: a wrong
-    # "40%" is unknown to the corpus and would weigh most, hiding the passage that says 60%
+    # numbers, years and actors are what a check verifies, not how the passage is found: a wrong
+    # "40%" is unknown to the corpus and would weigh most, hiding the passage that says 60%, and
+    # a wrong "gemeente" would favour a passage that names the gemeente in its next sentence
     terms = set(analyze(statement))
-    terms = {t for t in terms if not any(ch.isdigit() for ch in t)} or terms
+    terms = {t for t in terms if not any(ch.isdigit() for ch in t)
+             and t not in _actor_stems()} or terms
     total = sum(idf(t) for t in terms) or 1.0
     best: Match | None = None
     for p in passages:

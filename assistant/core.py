@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from assistant import messages as msg
 from assistant.answering import Draft
-from assistant.checker import extract_statement, verdict
+from assistant.checker import extract_statement, strip_attribution, verdict
 from assistant.citations import invalid_citations
 from assistant.config import Settings
 from assistant.evidence import assess
@@ -184,6 +184,10 @@ class Assistant:
                started: float) -> Answer:
         t = time.perf_counter()
         passages = self.index.retrieve(statement, docs=docs)
+        exact = [Passage(c, 1.0)
+                 for c in self.index.containing(strip_attribution(statement), docs)]
+        held = {p.chunk.id for p in exact}
+        passages = exact + [p for p in passages if p.chunk.id not in held]
         timings = {"retrieve": _ms(t)}
         t = time.perf_counter()
         kind, match, diffs = verdict(statement, passages, self.index.idf)

@@ -189,8 +189,10 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--show", action="store_true", help="list every case that went wrong")
     p.add_argument("--more-phrasings", action="store_true",
                    help="also 'Is het waar dat …?' and 'Staat er in de documenten dat …?'")
+    p.add_argument("--partial", action="store_true",
+                   help="statements are a stretch of about two thirds of their sentence")
     p.set_defaults(func=lambda a: __import__("eval.checks", fromlist=["main"]).main(
-        a.data, a.n, a.seed, a.show, a.more_phrasings))
+        a.data, a.n, a.seed, a.show, a.more_phrasings, a.partial))
 
     p = sub.add_parser("bench", help="speed and memory benchmarks (Markdown)")
     p.add_argument("rest", nargs=argparse.REMAINDER)

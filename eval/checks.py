@@ -22,7 +22,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from assistant.text import sentence_spans
+from assistant.text import match_key, sentence_spans
 
 _WORD_NUMBERS = ["twee", "drie", "vier", "vijf", "zes", "zeven", "acht", "negen", "tien"]
 _FRACTIONS = {"helft": "derde", "derde": "helft", "kwart": "derde", "driekwart": "helft"}
@@ -96,9 +96,22 @@ def _claim(sentence: str) -> str:
     return (s[0].lower() + s[1:]) if first[1:].islower() or len(first) == 1 else s
 
 
+def _part(sentence: str, statement: str, rng: random.Random) -> tuple[str, str]:
+    """A stretch of about two thirds of the words (at least 8) that holds the change: people
+    often quote part of a sentence. Returns (part of the statement, same part of the sentence)."""
+    a, b = statement.split(), sentence.split()
+    if len(a) != len(b) or len(a) <= 10:
+        return statement, sentence
+    changed = next((i for i, (x, y) in enumerate(zip(a, b)) if x != y), 0)
+    size = max(8, round(len(a) * 2 / 3))
+    first = rng.randint(max(0, changed - size + 1), min(changed, len(a) - size))
+    return " ".join(a[first:first + size]), " ".join(b[first:first + size])
+
+
 def make_cases(chunks: Sequence, n: int = 40, seed: int = 7,
-               templates: Sequence[str] = _TEMPLATES) -> list[Case]:
-    """``n`` cases of each kind from the chunks' sentences (8 to 40 words, no line breaks)."""
+               templates: Sequence[str] = _TEMPLATES, partial: bool = False) -> list[Case]:
+    """``n`` cases of each kind from the chunks' sentences (8 to 40 words, no line breaks);
+    ``partial``: each statement is a stretch of its sentence, not all of it."""
     sentences = []
     seen = set()
     for c in chunks:
@@ -110,6 +123,7 @@ def make_cases(chunks: Sequence, n: int = 40, seed: int = 7,
                 continue
             seen.add(sent)
             sentences.append(sent)
+    corpus = " ".join(match_key(c.text).casefold() for c in chunks)
     rng = random.Random(seed)
     rng.shuffle(sentences)
     cases: list[Case] = []
@@ -123,11 +137,16 @@ def make_cases(chunks: Sequence, n: int = 40, seed: int = 7,
             if made is None:
                 continue
             statement, pair = made
+            same = sent
+            if partial:
+                statement, same = _part(sent, statement, rng)
+            if match_key(statement).casefold() in corpus:
+                continue  # the change made another true sentence ("De gemeenten zorgen …")
             cases.append(Case(kind, template.format(s=statement, c=_claim(statement)), sent,
                               pair))
             counts[kind] += 1
             if counts["same"] < n:
-                cases.append(Case("same", template.format(s=sent, c=_claim(sent)), sent, None))
+                cases.append(Case("same", template.format(s=same, c=_claim(same)), sent, None))
                 counts["same"] += 1
             break
         if all(counts[k] >= n for k in ("same", "number", "actor")):
@@ -150,7 +169,7 @@ def judge(case: Case, check) -> tuple[bool, str]:
 
 
 def main(data: str = "data", n: int = 40, seed: int = 7, show: bool = False,
-         more: bool = False) -> int:
+         more: bool = False, partial: bool = False) -> int:
     from pathlib import Path
 
     from assistant.factory import build_assistant
@@ -158,7 +177,8 @@ def main(data: str = "data", n: int = 40, seed: int = 7, show: bool = False,
 
     assistant = build_assistant(build_settings(Path(data)))
     chunks = sorted(assistant.index.state.chunks.values(), key=lambda c: (c.doc, c.order))
-    cases = make_cases(chunks, n, seed, _TEMPLATES + _MORE_TEMPLATES if more else _TEMPLATES)
+    cases = make_cases(chunks, n, seed, _TEMPLATES + _MORE_TEMPLATES if more else _TEMPLATES,
+                       partial)
     results: dict[str, list[bool]] = {}
     outcomes: dict[str, Counter[str]] = {}
     for case in cases:

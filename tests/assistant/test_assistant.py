@@ -143,6 +143,25 @@ def test_a_sentence_pasted_from_a_document_finds_its_passage_first(assistant_ses
     assert assistant_session.check(sentence).check.verdict == "verbatim"
 
 
+def test_a_swapped_actor_is_reported_with_the_documents_actor(assistant_session):
+    answer = assistant_session.ask("Ik wil dit citeren: 'De gemeenten zorgen met de relevante "
+                                   "partners in en om de school voor een dekkend aanbod voor "
+                                   "inclusief onderwijs en ondersteuning.' Kan dat zo?")
+    assert answer.check.verdict == "different"
+    assert ("gemeenten", "samenwerkingsverbanden") in answer.check.differences
+    # the actor itself does not steer which passage is compared: a next sentence that happens
+    # to name the gemeente does not make the statement "supported"
+    own_words = assistant_session.ask("Klopt het dat je moet investeren in een goede relatie met "
+                                      "de gemeente?")
+    assert own_words.check.verdict == "different"
+    assert ("gemeente", "samenwerkingsverband") in own_words.check.differences
+    # part of a sentence, word for word, is verbatim
+    part = assistant_session.ask("Ik wil dit citeren: 'De samenwerkingsverbanden zorgen met de "
+                                 "relevante partners in en om de school voor een dekkend aanbod' "
+                                 "Kan dat zo?")
+    assert part.check.verdict == "verbatim"
+
+
 def test_the_check_benchmark_changes_one_fact_and_judges_the_verdict(assistant_session):
     from assistant.types import CheckResult
     from eval.checks import judge, make_cases
@@ -162,6 +181,9 @@ def test_the_check_benchmark_changes_one_fact_and_judges_the_verdict(assistant_s
         assert not judge(case, CheckResult("different", case.sentence, differences=[(new, "x")]))[0]
         assert not judge(case, CheckResult("supported", case.sentence))[0]
     assert not judge(cases[0], None)[0]  # not taken as a check at all
+    partial = make_cases(chunks, n=3, seed=1, partial=True)
+    assert all(c.changed[0] in c.question for c in partial if c.changed)  # the change is kept
+    assert any(c.sentence[1:].rstrip(".") not in c.question for c in partial if not c.changed)
 
 
 def test_bad_input_gets_a_message(assistant_session):
