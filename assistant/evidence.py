@@ -31,12 +31,16 @@ class Evidence:
                 "words": self.words}
 
 
-def coverage(index, terms: set[str], passages: Sequence[Passage], top: int = 3) -> float:
+def coverage(index, terms: set[str], passages: Sequence[Passage], top: int = 3,
+             stands_for: dict[str, frozenset[str]] | None = None) -> float:
+    """``stands_for``: an abbreviation counts as found where what it stands for is written."""
     if not terms:
         return 0.0
+    stands_for = stands_for or {}
     found: set[str] = set()
     for p in passages[:top]:
-        found |= terms & index.chunk_terms(p.chunk.id)
+        held = index.chunk_terms(p.chunk.id)
+        found |= {t for t in terms if t in held or stands_for.get(t, frozenset()) & held}
     total = sum(index.idf(t) for t in terms)
     return sum(index.idf(t) for t in found) / total if total else 0.0
 
@@ -55,7 +59,7 @@ def assess(index, query: str, passages: Sequence[Passage], min_coverage: float,
     if not passages:
         return Evidence(False, 0.0, 0.0, 0)
     terms = set(index.own_terms(query))
-    cov = coverage(index, terms, passages)
+    cov = coverage(index, terms, passages, stands_for=index.stands_for(query))
     sim = index.similarity(query, docs)  # always measured: `python -m eval calibrate` reads it
     return Evidence(not abstains(cov, sim, len(terms), min_coverage, min_similarity, min_words),
                     cov, sim, len(terms))

@@ -291,7 +291,8 @@ class SearchIndex:
                 continue  # the first word of a sentence
             word = fold(m.group(0))
             if word not in st.lexical.vocab and word not in stopwords() \
-                    and word not in expanded and m.group(0) not in names:
+                    and word not in expanded and m.group(0) not in names \
+                    and st.lexical.correct([word]) == [word]:  # "Inpsectie" is a typo, no name
                 names.append(m.group(0))
         return names
 
@@ -302,6 +303,14 @@ class SearchIndex:
     def own_terms(self, text: str) -> list[str]:
         """Stemmed words of the question itself (typos repaired), without expansions."""
         return stems(self.state.lexical.correct(content_words(text)))
+
+    def stands_for(self, text: str) -> dict[str, frozenset[str]]:
+        """For the abbreviations in ``text`` the glossary expands: stem -> the stems of what it
+        stands for ("tlv" -> {"toelaatbaarheidsverklaring"}), so a passage that writes the
+        word out holds the abbreviation too."""
+        st = self.state
+        return {t: frozenset(analyze(st.glossary[k]))
+                for k in glossary_keys(text, st.glossary) for t in analyze(k)}
 
 
 class MethodRetriever:

@@ -73,7 +73,7 @@ class LexicalIndex:
     def correct(self, tokens: Sequence[str], min_len: int = 6) -> list[str]:
         """Replace unknown words by a corpus word one edit away (two for long words)."""
         from rapidfuzz import process
-        from rapidfuzz.distance import Levenshtein
+        from rapidfuzz.distance import OSA  # a swap of two letters ("inpsectie") is one edit
 
         out = []
         for tok in tokens:
@@ -81,7 +81,7 @@ class LexicalIndex:
                 out.append(tok)
                 continue
             limit = 1 if len(tok) < 10 else 2
-            hit = process.extractOne(tok, self._vocab_list, scorer=Levenshtein.distance,
+            hit = process.extractOne(tok, self._vocab_list, scorer=OSA.distance,
                                      score_cutoff=limit)
             out.append(hit[0] if hit else tok)
         return out

@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from assistant.lexical import analyze
 from assistant.text import contains_verbatim
 from assistant.types import Turn
 from tests.conftest import CORPUS, EVAL
@@ -85,6 +86,10 @@ def test_names_in_the_context_of_a_question_are_pointed_out(assistant_session):
     assert assistant_session.index.unknown_names(
         "Wat adviseert Kentalis? Wij wonen in Den Bosch en praten met de Inspectie.") == []
     assert assistant_session.ask(SYMBIOSE).notice is None
+    # a typo with two letters swapped is no unknown name, and the search repairs it
+    typo = assistant_session.ask("Wat zegt de Inpsectie over symbiose?")
+    assert not typo.abstained and typo.notice is None
+    assert "inspectie" in assistant_session.index.query(typo.query).terms
 
 
 def test_answerable_question_is_close_to_the_documents(assistant_session):
@@ -92,6 +97,16 @@ def test_answerable_question_is_close_to_the_documents(assistant_session):
     assert answer.evidence["similarity"] >= assistant_session._min_similarity
     record = answer.to_run_record("x", SYMBIOSE)
     assert set(record["evidence"]) == {"coverage", "similarity", "words"}
+
+
+def test_an_abbreviation_counts_as_found_where_the_documents_write_it_out(assistant_session):
+    # no document writes "TLV"; they write "toelaatbaarheidsverklaring"
+    index = assistant_session.index
+    assert not any("tlv" in index.chunk_terms(c.id) for c in index.state.order)
+    assert index.stands_for("Bij een TLV?")["tlv"] == frozenset(analyze("toelaatbaarheidsverklaring"))
+    answer = assistant_session.ask("Wat doet het samenwerkingsverband bij een TLV?")
+    assert not answer.abstained
+    assert answer.evidence["coverage"] > 0.5
 
 
 def test_follow_up_is_answered_about_the_right_subject(assistant_session):
