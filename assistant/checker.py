@@ -85,6 +85,21 @@ def extract_statement(question: str) -> str | None:
     return claim
 
 
+def _lines(text: str, spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The lines of sentences that span several (a timeline, a list without bullets): each
+    line states its own fact, so a statement is compared with the line it matches."""
+    out = []
+    for s, e in spans:
+        if "\n" not in text[s:e]:
+            continue
+        pos = s
+        for line in text[s:e].split("\n"):
+            if line.strip():
+                out.append((pos, pos + len(line.rstrip())))
+            pos += len(line) + 1
+    return out
+
+
 @lru_cache(maxsize=1)
 def _actor_stems() -> frozenset[str]:
     return frozenset(analyze(" ".join(_ACTORS)))
@@ -103,6 +118,7 @@ def best_match(statement: str, passages: Sequence[Passage], idf) -> Match | None
         spans = sentence_spans(p.chunk.text)
         windows = [(spans[i][0], spans[min(i + n, len(spans)) - 1][1])
                    for n in (1, 2, 3) for i in range(len(spans) - n + 1)]
+        windows += _lines(p.chunk.text, spans)  # "Voorjaar 2027: …" / "Voorjaar 2029: …"
         for s, e in windows:
             have = terms & set(analyze(p.chunk.text[s:e]))
             cov = sum(idf(t) for t in have) / total
@@ -178,7 +194,8 @@ def differences(statement: str, passage: str) -> list[tuple[str, str]]:
         others = [w for w in rest_b.get(cat, []) if w not in paired_b]
         if others:
             out.append((" ".join(words), " ".join(others)))
-    return out
+    # the same facts in another order ("in het voorjaar van 2027" / "Voorjaar 2027:") differ not
+    return [(x, y) for x, y in out if sorted(fold(x).split()) != sorted(fold(y).split())]
 
 
 def strip_attribution(statement: str) -> str:

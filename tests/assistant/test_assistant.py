@@ -150,6 +150,12 @@ def test_wrong_statement_is_reported_with_the_documents_value(assistant_session)
     # the gemeente does not make the statement "supported"
     ("Klopt het dat je moet investeren in een goede relatie met de gemeente?",
      "different", ("gemeente", "samenwerkingsverband")),
+    # a timeline's line is compared on its own, and the same year in another order is no
+    # difference: 2027 is right, 2029 is the year the law takes effect
+    ("Klopt het dat het wetsvoorstel in het voorjaar van 2027 wordt ingediend?", "supported",
+     None),
+    ("Klopt het dat het wetsvoorstel in het voorjaar van 2029 wordt ingediend?", "different",
+     ("voorjaar 2029", "Voorjaar 2027")),
     # part of a sentence, word for word, is verbatim (a near-identical sentence names gemeenten)
     ("Ik wil dit citeren: 'De samenwerkingsverbanden zorgen met de relevante partners in en om de "
      "school voor een dekkend aanbod' Kan dat zo?", "verbatim", None),
