@@ -16,8 +16,7 @@ from assistant.config import RetrievalSettings
 from assistant.glossary import CURATED
 from assistant.lexical import LexicalIndex, analyze, content_words, stems, stopwords, words
 from assistant.query import SearchQuery, build_query, glossary_keys
-from assistant.store import ChromaStore, all_records
-from assistant.store import query_units
+from assistant.store import ChromaStore, all_records, query_units
 from assistant.text import fold, match_key
 from assistant.types import Chunk, DocInfo, Passage
 
