@@ -195,7 +195,41 @@ def differences(statement: str, passage: str) -> list[tuple[str, str]]:
         if others:
             out.append((" ".join(words), " ".join(others)))
     # the same facts in another order ("in het voorjaar van 2027" / "Voorjaar 2027:") differ not
-    return [(x, y) for x, y in out if sorted(fold(x).split()) != sorted(fold(y).split())]
+    out = [(x, y) for x, y in out if sorted(fold(x).split()) != sorted(fold(y).split())]
+    return out + _negations(a, b, blocks)
+
+
+_NEGATIONS = {"geen", "niet", "nooit", "niemand", "nergens", "niets"}
+_COMPARATIVES = {"meer", "minder", "langer", "korter", "later", "eerder", "hoger", "lager",
+                 "vaker", "groter", "kleiner"}
+
+
+def _negates(tokens: Sequence[str], i: int) -> bool:
+    """``tokens[i]`` negates: "geen eisen", "niet alleen" (not alone), but not "niet meer dan
+    60%" (at most) or "niet alleen …, maar ook …"."""
+    if fold(tokens[i]) not in _NEGATIONS:
+        return False
+    nxt = [fold(t) for t in tokens[i + 1:i + 3]]
+    also = nxt[:1] == ["alleen"] and "maar" in {fold(t) for t in tokens[i + 2:]}
+    return not (also or (len(nxt) == 2 and nxt[0] in _COMPARATIVES and nxt[1] == "dan"))
+
+
+def _negations(a: Sequence[str], b: Sequence[str], blocks) -> list[tuple[str, str]]:
+    """A negation on one side only ("Er zijn eisen gesteld" / "Er zijn geen eisen gesteld"):
+    the statement says the opposite, even when every other word matches. Shown with the word
+    it negates."""
+    first, last = blocks[0], blocks[-1]
+    in_a = {i for m in blocks for i in range(m.a, m.a + m.size)}
+    in_b = {j for m in blocks for j in range(m.b, m.b + m.size)}
+    only_a = [i for i in range(len(a)) if i not in in_a and _negates(a, i)]
+    only_b = [j for j in range(first.b, last.b + last.size) if j not in in_b and _negates(b, j)]
+    if len(only_a) == len(only_b):
+        return []
+    if only_b:  # the document negates what the statement affirms
+        j = only_b[0]
+        return [(" ".join(b[j + 1:j + 2]) or "—", " ".join(b[j:j + 2]))]
+    i = only_a[0]
+    return [(" ".join(a[i:i + 2]), " ".join(a[i + 1:i + 2]) or "—")]
 
 
 def strip_attribution(statement: str) -> str:

@@ -6,8 +6,9 @@ corpus, so the checker is measured on statements nobody picked:
 - a sentence of a document that holds a number, a year or an actor is taken as it stands
   (expected: ``verbatim``);
 - the same sentence with one number or year changed ("60%" -> "80%", "2024" -> "2025",
-  "zes" -> "acht") or one actor swapped ("gemeente" -> "samenwerkingsverband") (expected:
-  ``different``, with the document's own value on the right-hand side of a difference);
+  "zes" -> "acht"), one actor swapped ("gemeente" -> "samenwerkingsverband") or a negation
+  dropped ("geen eisen" -> "eisen") (expected: ``different``, with the document's own value on
+  the right-hand side of a difference);
 
 each pasted in one of three ways people write (a quote to cite, "Klopt het dat …?", a line from a
 note). Sentences are drawn with a fixed seed, so two runs on the same index are comparable.
@@ -22,7 +23,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from assistant.text import match_key, sentence_spans
+from assistant.text import fold, match_key, sentence_spans
 
 _WORD_NUMBERS = ["twee", "drie", "vier", "vijf", "zes", "zeven", "acht", "negen", "tien"]
 _FRACTIONS = {"helft": "derde", "derde": "helft", "kwart": "derde", "driekwart": "helft"}
@@ -46,7 +47,7 @@ _TOKEN = re.compile(r"\b\w+\b")
 
 @dataclass(frozen=True)
 class Case:
-    kind: str  # "same" | "number" | "actor"
+    kind: str  # "same" | "number" | "actor" | "negation"
     question: str
     sentence: str  # the document's sentence
     changed: tuple[str, str] | None  # (in the statement, in the document)
@@ -87,6 +88,21 @@ def _swap_actor(sentence: str, rng: random.Random) -> tuple[str, tuple[str, str]
     m = rng.choice(found)
     new = _ACTOR_SWAP[m.group(0)]
     return sentence[:m.start()] + new + sentence[m.end():], (new, m.group(0))
+
+
+def _drop_negation(sentence: str, rng: random.Random) -> tuple[str, tuple[str, str]] | None:
+    """"Er zijn geen eisen gesteld" -> "Er zijn eisen gesteld": the statement says the
+    opposite. The pair is (the negated word, the negation and that word in the document)."""
+    from assistant.checker import _negates
+
+    tokens = sentence.split(" ")
+    found = [i for i in range(len(tokens) - 1) if _negates(tokens, i) and tokens[i].isalpha()
+             and tokens[i].islower()]
+    if not found:
+        return None
+    i = rng.choice(found)
+    word = tokens[i + 1].strip(".,;:!?")
+    return " ".join(tokens[:i] + tokens[i + 1:]), (word, f"{tokens[i]} {word}")
 
 
 def _claim(sentence: str) -> str:
@@ -130,7 +146,8 @@ def make_cases(chunks: Sequence, n: int = 40, seed: int = 7,
     counts: Counter[str] = Counter()
     for i, sent in enumerate(sentences):
         template = templates[i % len(templates)]
-        for kind, change in (("number", _change_number), ("actor", _swap_actor)):
+        for kind, change in (("number", _change_number), ("actor", _swap_actor),
+                             ("negation", _drop_negation)):
             if counts[kind] >= n:
                 continue
             made = change(sent, rng)
@@ -149,7 +166,7 @@ def make_cases(chunks: Sequence, n: int = 40, seed: int = 7,
                 cases.append(Case("same", template.format(s=same, c=_claim(same)), sent, None))
                 counts["same"] += 1
             break
-        if all(counts[k] >= n for k in ("same", "number", "actor")):
+        if all(counts[k] >= n for k in ("same", "number", "actor", "negation")):
             break
     return cases
 
@@ -164,7 +181,7 @@ def judge(case: Case, check) -> tuple[bool, str]:
         return got in ("verbatim", "supported"), got
     if got != "different":
         return False, got
-    right = any(case.changed[1] in doc for _, doc in check.differences)
+    right = any(fold(case.changed[1]) in fold(doc) for _, doc in check.differences)
     return right, "different" if right else "different, without the document's value"
 
 
@@ -192,8 +209,8 @@ def main(data: str = "data", n: int = 40, seed: int = 7, show: bool = False,
     print("| statement | n | verdict right | outcomes |")
     print("|---|---:|---:|---|")
     labels = {"same": "as in the document", "number": "a number or year changed",
-              "actor": "an actor swapped"}
-    for kind in ("same", "number", "actor"):
+              "actor": "an actor swapped", "negation": "a negation dropped"}
+    for kind in ("same", "number", "actor", "negation"):
         rows = results.get(kind, [])
         if rows:
             seen = ", ".join(f"{k} {v}" for k, v in outcomes[kind].most_common())

@@ -156,6 +156,12 @@ def test_wrong_statement_is_reported_with_the_documents_value(assistant_session)
      None),
     ("Klopt het dat het wetsvoorstel in het voorjaar van 2029 wordt ingediend?", "different",
      ("voorjaar 2029", "Voorjaar 2027")),
+    # a dropped negation says the opposite, however well the other words match
+    ("Klopt het dat er eisen gesteld zijn aan de periode waarvoor de symbiose kan worden "
+     "aangegaan?", "different", ("eisen", "geen eisen")),
+    # "niet meer dan 60%" is "at most 60%", no negation of the rule
+    ("Ik wil dit citeren: 'Er mag in principe niet meer dan 60% van het lesprogramma op de "
+     "andere school worden gevolgd.' Kan dat zo?", "supported", None),
     # part of a sentence, word for word, is verbatim (a near-identical sentence names gemeenten)
     ("Ik wil dit citeren: 'De samenwerkingsverbanden zorgen met de relevante partners in en om de "
      "school voor een dekkend aanbod' Kan dat zo?", "verbatim", None),
@@ -183,7 +189,8 @@ def test_the_check_benchmark_changes_one_fact_and_judges_the_verdict(assistant_s
 
     chunks = sorted(assistant_session.index.state.chunks.values(), key=lambda c: (c.doc, c.order))
     cases = make_cases(chunks, n=3, seed=1)
-    assert sorted(c.kind for c in cases) == ["actor"] * 3 + ["number"] * 3 + ["same"] * 3
+    assert sorted(c.kind for c in cases) == (["actor"] * 3 + ["negation"] * 3 + ["number"] * 3
+                                              + ["same"] * 3)
     for case in cases:
         if case.kind == "same":
             assert case.changed is None and case.sentence.rstrip(".")[1:] in case.question

@@ -119,6 +119,12 @@ def test_differences_name_the_changed_fact():
                        "ouders/verzorgers") == [("leraren/verzorgers", "ouders/verzorgers")]
     assert differences("Dit wordt door OCW uitgedragen.", "Dit wordt door VWS uitgedragen.") == [
         ("OCW", "VWS")]
+    assert differences("De route is een bezuiniging.", "De route is geen bezuiniging.") == [
+        ("bezuiniging", "geen bezuiniging")]
+    assert differences("De leraar doet het niet alleen.", "De leraar doet het alleen.") == [
+        ("niet alleen", "alleen")]
+    assert differences("Dat geldt niet alleen voor het po, maar ook voor het vo.",
+                       "Dat geldt voor het po, maar ook voor het vo.") == []
     assert strip_attribution("Uit het inspectieonderzoek blijkt dat X doet Y") == "X doet Y"
 
 
