@@ -44,8 +44,11 @@ _NUMBER_WORDS = {
     "weinig", "veel", "meer", "minder", "eerste", "tweede", "laatste", "begin", "eind", "medio",
     "voorjaar", "najaar", "zomer", "winter", "januari", "februari", "maart", "april", "mei",
     "juni", "juli", "augustus", "september", "oktober", "november", "december", "nooit",
-    "altijd", "verplicht", "niet",
+    "altijd", "niet",
 }
+# what a rule says one has to do, against what one may or can do ("moet" / "mag")
+_MUST = {"moet", "moeten", "verplicht", "verplichte", "dient", "dienen"}
+_MAY = {"mag", "mogen", "kan", "kunnen"}
 _ACTORS = {
     "inspectie", "gemeente", "gemeenten", "samenwerkingsverband", "samenwerkingsverbanden",
     "school", "scholen", "schoolbestuur", "schoolbesturen", "besturen", "ocw", "minister",
@@ -129,12 +132,15 @@ def best_match(statement: str, passages: Sequence[Passage], idf) -> Match | None
 
 
 def _category(token: str, sentence_start: bool) -> str | None:
-    """"number" (digits, number words, dates), "actor", "name" (capitalized), or None."""
+    """"number" (digits, number words, dates), "actor", "modal" (moet / mag), "name"
+    (capitalized), or None."""
     f = fold(token)
     if any(ch.isdigit() for ch in token) or f in _NUMBER_WORDS:
         return "number"
     if f in _ACTORS or any(part in _ACTORS for part in f.split("/")):  # "ouders/verzorgers"
         return "actor"
+    if f in _MUST or f in _MAY:
+        return "modal"
     if token[:1].isupper() and len(token) > 2 and not (sentence_start and f in stopwords()):
         return "name"
     return None
@@ -194,9 +200,18 @@ def differences(statement: str, passage: str) -> list[tuple[str, str]]:
         others = [w for w in rest_b.get(cat, []) if w not in paired_b]
         if others:
             out.append((" ".join(words), " ".join(others)))
-    # the same facts in another order ("in het voorjaar van 2027" / "Voorjaar 2027:") differ not
-    out = [(x, y) for x, y in out if sorted(fold(x).split()) != sorted(fold(y).split())]
+    # the same facts in another order ("in het voorjaar van 2027" / "Voorjaar 2027:") differ not,
+    # nor "mag" and "kan" (both no obligation)
+    out = [(x, y) for x, y in out if sorted(fold(x).split()) != sorted(fold(y).split())
+           and not (_modality(x) and _modality(x) == _modality(y))]
     return out + _negations(a, b, blocks)
+
+
+def _modality(words: str) -> str | None:
+    """"must" or "may" when ``words`` are modal verbs of one kind only, else None."""
+    kinds = {"must" if w in _MUST else "may" if w in _MAY else "other"
+             for w in fold(words).split()}
+    return kinds.pop() if len(kinds) == 1 and "other" not in kinds else None
 
 
 _NEGATIONS = {"geen", "niet", "nooit", "niemand", "nergens", "niets"}

@@ -6,9 +6,9 @@ corpus, so the checker is measured on statements nobody picked:
 - a sentence of a document that holds a number, a year or an actor is taken as it stands
   (expected: ``verbatim``);
 - the same sentence with one number or year changed ("60%" -> "80%", "2024" -> "2025",
-  "zes" -> "acht"), one actor swapped ("gemeente" -> "samenwerkingsverband") or a negation
-  dropped ("geen eisen" -> "eisen") (expected: ``different``, with the document's own value on
-  the right-hand side of a difference);
+  "zes" -> "acht"), one actor swapped ("gemeente" -> "samenwerkingsverband"), a negation
+  dropped ("geen eisen" -> "eisen") or "moet" and "mag" swapped (expected: ``different``, with
+  the document's own value on the right-hand side of a difference);
 
 each pasted in one of three ways people write (a quote to cite, "Klopt het dat …?", a line from a
 note). Sentences are drawn with a fixed seed, so two runs on the same index are comparable.
@@ -45,9 +45,12 @@ _NUMBER = re.compile(r"(?<![\w/.,-])(\d{1,3})(%?)(?![\w/.,-]|%\w)")
 _TOKEN = re.compile(r"\b\w+\b")
 
 
+KINDS = ("same", "number", "actor", "negation", "modal")
+
+
 @dataclass(frozen=True)
 class Case:
-    kind: str  # "same" | "number" | "actor" | "negation"
+    kind: str  # one of KINDS
     question: str
     sentence: str  # the document's sentence
     changed: tuple[str, str] | None  # (in the statement, in the document)
@@ -105,6 +108,20 @@ def _drop_negation(sentence: str, rng: random.Random) -> tuple[str, tuple[str, s
     return " ".join(tokens[:i] + tokens[i + 1:]), (word, f"{tokens[i]} {word}")
 
 
+_MODAL_SWAP = {"moet": "mag", "moeten": "mogen", "mag": "moet", "mogen": "moeten"}
+
+
+def _swap_modal(sentence: str, rng: random.Random) -> tuple[str, tuple[str, str]] | None:
+    """"Er moet een overeenkomst worden gesloten" -> "Er mag …": a duty becomes a permission
+    (or the other way round)."""
+    found = [m for m in _TOKEN.finditer(sentence) if m.group(0) in _MODAL_SWAP]
+    if not found:
+        return None
+    m = rng.choice(found)
+    new = _MODAL_SWAP[m.group(0)]
+    return sentence[:m.start()] + new + sentence[m.end():], (new, m.group(0))
+
+
 def _claim(sentence: str) -> str:
     """"Er mag … gevolgd." -> "er mag … gevolgd" for "Klopt het dat {c}?"."""
     s = sentence.rstrip(" .")
@@ -147,7 +164,7 @@ def make_cases(chunks: Sequence, n: int = 40, seed: int = 7,
     for i, sent in enumerate(sentences):
         template = templates[i % len(templates)]
         for kind, change in (("number", _change_number), ("actor", _swap_actor),
-                             ("negation", _drop_negation)):
+                             ("negation", _drop_negation), ("modal", _swap_modal)):
             if counts[kind] >= n:
                 continue
             made = change(sent, rng)
@@ -166,7 +183,7 @@ def make_cases(chunks: Sequence, n: int = 40, seed: int = 7,
                 cases.append(Case("same", template.format(s=same, c=_claim(same)), sent, None))
                 counts["same"] += 1
             break
-        if all(counts[k] >= n for k in ("same", "number", "actor", "negation")):
+        if all(counts[k] >= n for k in KINDS):
             break
     return cases
 
@@ -209,8 +226,9 @@ def main(data: str = "data", n: int = 40, seed: int = 7, show: bool = False,
     print("| statement | n | verdict right | outcomes |")
     print("|---|---:|---:|---|")
     labels = {"same": "as in the document", "number": "a number or year changed",
-              "actor": "an actor swapped", "negation": "a negation dropped"}
-    for kind in ("same", "number", "actor", "negation"):
+              "actor": "an actor swapped", "negation": "a negation dropped",
+              "modal": "moet and mag swapped"}
+    for kind in KINDS:
         rows = results.get(kind, [])
         if rows:
             seen = ", ".join(f"{k} {v}" for k, v in outcomes[kind].most_common())

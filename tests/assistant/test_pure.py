@@ -125,6 +125,9 @@ def test_differences_name_the_changed_fact():
         ("niet alleen", "alleen")]
     assert differences("Dat geldt niet alleen voor het po, maar ook voor het vo.",
                        "Dat geldt voor het po, maar ook voor het vo.") == []
+    assert differences("Scholen moeten dat vastleggen.", "Scholen mogen dat vastleggen.") == [
+        ("moeten", "mogen")]
+    assert differences("Scholen kunnen dat vastleggen.", "Scholen mogen dat vastleggen.") == []
     assert strip_attribution("Uit het inspectieonderzoek blijkt dat X doet Y") == "X doet Y"
 
 
