@@ -84,13 +84,17 @@ def _change_number(sentence: str, rng: random.Random) -> tuple[str, tuple[str, s
     return sentence[:m.start()] + new + sentence[m.end():], (new, old)
 
 
-def _swap_actor(sentence: str, rng: random.Random) -> tuple[str, tuple[str, str]] | None:
-    found = [m for m in _TOKEN.finditer(sentence) if m.group(0) in _ACTOR_SWAP]
-    if not found:
-        return None
-    m = rng.choice(found)
-    new = _ACTOR_SWAP[m.group(0)]
-    return sentence[:m.start()] + new + sentence[m.end():], (new, m.group(0))
+def _swapper(table: dict[str, str]):
+    """A change that swaps one word of ``table`` for its partner ("gemeente" ->
+    "samenwerkingsverband", "moet" -> "mag")."""
+    def swap(sentence: str, rng: random.Random) -> tuple[str, tuple[str, str]] | None:
+        found = [m for m in _TOKEN.finditer(sentence) if m.group(0) in table]
+        if not found:
+            return None
+        m = rng.choice(found)
+        new = table[m.group(0)]
+        return sentence[:m.start()] + new + sentence[m.end():], (new, m.group(0))
+    return swap
 
 
 def _drop_negation(sentence: str, rng: random.Random) -> tuple[str, tuple[str, str]] | None:
@@ -108,18 +112,8 @@ def _drop_negation(sentence: str, rng: random.Random) -> tuple[str, tuple[str, s
     return " ".join(tokens[:i] + tokens[i + 1:]), (word, f"{tokens[i]} {word}")
 
 
+# a duty becomes a permission, or the other way round ("Er moet een overeenkomst …" -> "Er mag")
 _MODAL_SWAP = {"moet": "mag", "moeten": "mogen", "mag": "moet", "mogen": "moeten"}
-
-
-def _swap_modal(sentence: str, rng: random.Random) -> tuple[str, tuple[str, str]] | None:
-    """"Er moet een overeenkomst worden gesloten" -> "Er mag …": a duty becomes a permission
-    (or the other way round)."""
-    found = [m for m in _TOKEN.finditer(sentence) if m.group(0) in _MODAL_SWAP]
-    if not found:
-        return None
-    m = rng.choice(found)
-    new = _MODAL_SWAP[m.group(0)]
-    return sentence[:m.start()] + new + sentence[m.end():], (new, m.group(0))
 
 
 def _claim(sentence: str) -> str:
@@ -163,8 +157,8 @@ def make_cases(chunks: Sequence, n: int = 40, seed: int = 7,
     counts: Counter[str] = Counter()
     for i, sent in enumerate(sentences):
         template = templates[i % len(templates)]
-        for kind, change in (("number", _change_number), ("actor", _swap_actor),
-                             ("negation", _drop_negation), ("modal", _swap_modal)):
+        for kind, change in (("number", _change_number), ("actor", _swapper(_ACTOR_SWAP)),
+                             ("negation", _drop_negation), ("modal", _swapper(_MODAL_SWAP))):
             if counts[kind] >= n:
                 continue
             made = change(sent, rng)
