@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from assistant.lexical import analyze, stopwords
-from assistant.text import fold, match_key, sentence_spans
+from assistant.text import fold, sentence_spans, words_key
 from assistant.types import Passage
 
 # A quotation: opening mark not inside a word ("regio's" is no quote), closing mark not
@@ -115,7 +115,7 @@ def best_match(statement: str, passages: Sequence[Passage], idf) -> Match | None
     terms = set(analyze(statement))
     terms = {t for t in terms if not any(ch.isdigit() for ch in t)
              and t not in _actor_stems()} or terms
-    total = sum(idf(t) for t in terms) or 1.0
+    total = sum(idf(t) for t in sorted(terms)) or 1.0
     best: Match | None = None
     for p in passages:
         spans = sentence_spans(p.chunk.text)
@@ -124,7 +124,7 @@ def best_match(statement: str, passages: Sequence[Passage], idf) -> Match | None
         windows += _lines(p.chunk.text, spans)  # "Voorjaar 2027: …" / "Voorjaar 2029: …"
         for s, e in windows:
             have = terms & set(analyze(p.chunk.text[s:e]))
-            cov = sum(idf(t) for t in have) / total
+            cov = sum(idf(t) for t in sorted(have)) / total  # sorted: the same sum every run
             cov -= 0.03 * max(0.0, (e - s) / max(len(statement), 1) - 1.5)  # prefer short
             if best is None or cov > best.coverage + 1e-9:
                 best = Match(p, s, e, cov)
@@ -219,7 +219,7 @@ _COMPARATIVES = {"meer", "minder", "langer", "korter", "later", "eerder", "hoger
                  "vaker", "groter", "kleiner"}
 
 
-def _negates(tokens: Sequence[str], i: int) -> bool:
+def negates(tokens: Sequence[str], i: int) -> bool:
     """``tokens[i]`` negates: "geen eisen", "niet alleen" (not alone), but not "niet meer dan
     60%" (at most) or "niet alleen …, maar ook …"."""
     if fold(tokens[i]) not in _NEGATIONS:
@@ -236,8 +236,8 @@ def _negations(a: Sequence[str], b: Sequence[str], blocks) -> list[tuple[str, st
     first, last = blocks[0], blocks[-1]
     in_a = {i for m in blocks for i in range(m.a, m.a + m.size)}
     in_b = {j for m in blocks for j in range(m.b, m.b + m.size)}
-    only_a = [i for i in range(len(a)) if i not in in_a and _negates(a, i)]
-    only_b = [j for j in range(first.b, last.b + last.size) if j not in in_b and _negates(b, j)]
+    only_a = [i for i in range(len(a)) if i not in in_a and negates(a, i)]
+    only_b = [j for j in range(first.b, last.b + last.size) if j not in in_b and negates(b, j)]
     if len(only_a) == len(only_b):
         return []
     if only_b:  # the document negates what the statement affirms
@@ -255,10 +255,10 @@ def strip_attribution(statement: str) -> str:
 def verdict(statement: str, passages: Sequence[Passage], idf, threshold: float = 0.5
             ) -> tuple[str, Match | None, list[tuple[str, str]]]:
     statement = strip_attribution(statement)
-    key = match_key(statement).casefold()
+    key = words_key(statement)
     for p in passages:
         # "Klopt het dat er moet …" quotes "Er moet …": the case of a letter is no difference
-        if key and key in match_key(p.chunk.text).casefold():
+        if key and key in words_key(p.chunk.text):
             m = best_match(statement, [p], idf)
             return "verbatim", m, []
     m = best_match(statement, passages, idf)

@@ -16,7 +16,7 @@ from assistant import messages as msg
 from assistant.answering import Draft
 from assistant.config import AnswerSettings
 from assistant.lexical import analyze, words
-from assistant.text import fold, match_key, sentence_spans
+from assistant.text import fold, sentence_spans, words_key
 from assistant.types import Citation, Passage, Style
 
 # "Waar kunt u verder terecht?" for parents: a sentence on what the samenwerkingsverband, the
@@ -176,12 +176,12 @@ class ExtractiveAnswerer:
             if len(chosen) >= self.settings.max_sentences or c.score < 0.55 * best:
                 break
             cid = c.passage.chunk.id
-            key = match_key(c.text).casefold()
+            key = words_key(c.text)
             if per_chunk.get(cid, 0) >= 3 or any(key in k for k in keys) \
                     or any(_overlaps(c, o) for o in chosen):
                 continue  # the same sentence can stand twice in a document: quote it once
             c = _with_continuation(c)
-            key = match_key(c.text).casefold()
+            key = words_key(c.text)
             held = [i for i, k in enumerate(keys) if k in key]
             if held:  # it holds a quote already chosen (the text stands twice): it replaces it
                 chosen[held[0]], keys[held[0]] = c, key

@@ -17,7 +17,7 @@ from assistant.glossary import CURATED
 from assistant.lexical import LexicalIndex, analyze, content_words, stems, stopwords, words
 from assistant.query import SearchQuery, build_query, glossary_keys
 from assistant.store import ChromaStore, all_records, query_units
-from assistant.text import fold, match_key
+from assistant.text import fold, words_key
 from assistant.types import Chunk, DocInfo, Passage
 
 log = logging.getLogger(__name__)
@@ -97,7 +97,7 @@ class _Loaded:
         self.idf_table = {t: math.log(1 + (n - f + 0.5) / (f + 0.5)) for t, f in df.items()}
         self.max_idf = math.log(1 + (n + 0.5) / 0.5)
         self.glossary = {**manifest.get("glossary", {}), **CURATED}
-        self.match_keys: dict[str, str] | None = None  # chunk id -> verbatim-search form
+        self.words_keys: dict[str, str] | None = None  # chunk id -> words_key(text)
 
 
 class SearchIndex:
@@ -168,14 +168,14 @@ class SearchIndex:
     def containing(self, text: str, docs: Sequence[str] | None = None) -> list[Chunk]:
         """The chunks in which ``text`` stands word for word (letter case aside): a pasted
         sentence is found whatever the ranking makes of near-identical ones."""
-        key = match_key(text).casefold()
+        key = words_key(text)
         if len(key) < 20:
             return []
         st = self.state
-        if st.match_keys is None:  # built on first use: the check is the only user
-            st.match_keys = {c.id: match_key(c.text).casefold() for c in st.order}
+        if st.words_keys is None:  # built on first use: the check is the only user
+            st.words_keys = {c.id: words_key(c.text) for c in st.order}
         return [c for c in st.order if (docs is None or c.doc in docs)
-                and key in st.match_keys[c.id]]
+                and key in st.words_keys[c.id]]
 
     def chunk_terms(self, chunk_id: str) -> frozenset[str]:
         """Analyzed (stemmed) words of a chunk's section path and text."""

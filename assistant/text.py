@@ -41,6 +41,12 @@ def match_key(text: str) -> str:
     return fold_ws(text)
 
 
+def words_key(text: str) -> str:
+    """``match_key`` with letter case folded: the same words in the same order ("Er mag …" in
+    a document, "er mag …" after "Klopt het dat")."""
+    return match_key(text).casefold()
+
+
 def contains_verbatim(haystack: str, quote: str) -> bool:
     key = match_key(quote)
     return bool(key) and key in match_key(haystack)

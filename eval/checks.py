@@ -23,7 +23,8 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from assistant.text import fold, match_key, sentence_spans
+from assistant.checker import negates
+from assistant.text import fold, sentence_spans, words_key
 
 _WORD_NUMBERS = ["twee", "drie", "vier", "vijf", "zes", "zeven", "acht", "negen", "tien"]
 _FRACTIONS = {"helft": "derde", "derde": "helft", "kwart": "derde", "driekwart": "helft"}
@@ -100,10 +101,8 @@ def _swapper(table: dict[str, str]):
 def _drop_negation(sentence: str, rng: random.Random) -> tuple[str, tuple[str, str]] | None:
     """"Er zijn geen eisen gesteld" -> "Er zijn eisen gesteld": the statement says the
     opposite. The pair is (the negated word, the negation and that word in the document)."""
-    from assistant.checker import _negates
-
     tokens = sentence.split(" ")
-    found = [i for i in range(len(tokens) - 1) if _negates(tokens, i) and tokens[i].isalpha()
+    found = [i for i in range(len(tokens) - 1) if negates(tokens, i) and tokens[i].isalpha()
              and tokens[i].islower()]
     if not found:
         return None
@@ -150,7 +149,7 @@ def make_cases(chunks: Sequence, n: int = 40, seed: int = 7,
                 continue
             seen.add(sent)
             sentences.append(sent)
-    corpus = " ".join(match_key(c.text).casefold() for c in chunks)
+    corpus = " ".join(words_key(c.text) for c in chunks)
     rng = random.Random(seed)
     rng.shuffle(sentences)
     cases: list[Case] = []
@@ -168,7 +167,7 @@ def make_cases(chunks: Sequence, n: int = 40, seed: int = 7,
             same = sent
             if partial:
                 statement, same = _part(sent, statement, rng)
-            if match_key(statement).casefold() in corpus:
+            if words_key(statement) in corpus:
                 continue  # the change made another true sentence ("De gemeenten zorgen …")
             cases.append(Case(kind, template.format(s=statement, c=_claim(statement)), sent,
                               pair))
