@@ -9,6 +9,7 @@ import threading
 import time
 from collections.abc import Sequence
 
+from assistant import answer_type
 from assistant import messages as msg
 from assistant.answering import Draft
 from assistant.checker import extract_statement, strip_attribution, verdict
@@ -118,9 +119,17 @@ class Assistant:
         t = time.perf_counter()
         names = self.index.unknown_names(question)
         asked = [n for n in names if n in _asking(question)]
-        if not ev.answerable or asked:
+        # "Hoeveel …?" with no quantity of that kind in the passages an answer may quote from
+        gap = answer_type.missing(question, (p.chunk.text for p in
+                                             passages[:self.extractive.max_passages]))
+        what = msg.QUANTITY["money" if gap and gap.kind == "money" else "count"]
+        # rules that abstain whatever the thresholds; recorded for `python -m eval calibrate`
+        rule = "names" if asked else "quantity" if gap is not None and gap.alone else None
+        if not ev.answerable or rule == "names":
             # a question about a school, place or rule no document names has no answer here
             draft = self._abstain(query, passages)
+        elif rule == "quantity":
+            draft = self._abstain(query, passages, msg.QUANTITY_MISSING.format(what=what))
         else:
             draft = self._draft(query, passages, style)
         timings["answer"] = _ms(t)
@@ -133,8 +142,11 @@ class Assistant:
                                                         + quoted[-1])
             template = msg.UNKNOWN_NAMES_ASKED if asked else msg.UNKNOWN_NAMES
             notice = template.format(names=listed, verb="komt" if len(shown) == 1 else "komen")
+        if gap is not None and not draft.abstained:
+            part = msg.QUANTITY_MISSING_PART.format(what=what)
+            notice = f"{notice} {part}" if notice else part
         return Answer(draft.text, draft.citations, passages, draft.abstained, timings, query,
-                      style, notice=notice, evidence=ev.to_record())
+                      style, notice=notice, evidence={**ev.to_record(), "rule": rule})
 
     @property
     def _min_similarity(self) -> float | None:
@@ -175,9 +187,9 @@ class Assistant:
             return []
         return ["", msg.CLOSEST] + [f"- {c.title}: “{c.quote}” [{c.n}]" for c in citations]
 
-    def _abstain(self, query: str, passages: list[Passage]) -> Draft:
+    def _abstain(self, query: str, passages: list[Passage], reason: str | None = None) -> Draft:
         citations = self._closest(query, passages)
-        lines = [msg.NOT_IN_DOCUMENTS] + self._closest_lines(citations)
+        lines = [reason or msg.NOT_IN_DOCUMENTS] + self._closest_lines(citations)
         return Draft("\n".join(lines), citations, abstained=True)
 
     def _check(self, statement: str, docs: Sequence[str] | None, style: Style,

@@ -10,8 +10,14 @@ LEAD = {
               "pagina):",
 }
 FURTHER_HEADING = "Waar kunt u verder terecht?"
-NOT_IN_DOCUMENTS = ("Dit staat niet in de documenten die ik kan doorzoeken. Ik geef daarom "
+NOT_FOUND = "Dit staat niet in de documenten die ik kan doorzoeken"  # how every abstention opens
+NOT_IN_DOCUMENTS = f"{NOT_FOUND}. Ik geef daarom geen antwoord op deze vraag."
+# the question asks how many or how much, and no passage states such a quantity
+QUANTITY = {"money": "geen bedrag", "count": "geen aantal"}
+QUANTITY_MISSING = (NOT_FOUND + ": ik vind er {what} dat bij uw vraag hoort. Ik geef daarom "
                     "geen antwoord op deze vraag.")
+QUANTITY_MISSING_PART = ("Let op: in de documenten vind ik {what} dat bij uw vraag hoort. Het "
+                         "antwoord hieronder gaat alleen over de rest van uw vraag.")
 CLOSEST = "Deze passages komen het dichtst in de buurt (mogelijk relevant):"
 SOURCES = "Bronnen"
 REFERENCE = "Bronvermelding"

@@ -3,10 +3,12 @@
 Every answered record carries its evidence signals (``{"coverage", "similarity"}``, see
 ``assistant/evidence.py``), whatever the thresholds were when it ran. This module replays the
 decision of ``assistant.evidence.abstains`` (coverage < c, or similarity < s for a question of
-at least ``min_words`` content words) over a grid and picks the pair that
-abstains most on unanswerable questions while keeping false abstention within a budget; ties go
-to the lowest thresholds (the fewest refusals), and a similarity cut lies midway between two
-observed values. Use it after changing the embedder or the chunker.
+at least ``min_words`` content words) over a grid and picks the pair that abstains most on
+unanswerable questions while keeping false abstention within a budget; ties go to the lowest
+thresholds (the fewest refusals), and a similarity cut lies midway between two observed values.
+A question that a fixed rule made abstain (``"rule"`` in its evidence: it asks about a name no
+document has, or for a number no passage states) abstains at every threshold. Use it after
+changing the embedder or the chunker.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ class Signal:
     coverage: float
     similarity: float
     words: int = 99
+    fixed: bool = False  # a rule abstained whatever the thresholds (a name, a missing number)
 
 
 @dataclass(frozen=True)
@@ -46,14 +49,15 @@ def signals(runs: Sequence[Sequence[dict]], golds: dict) -> list[Signal]:
             if not ev or gold is None or gold.type == "citation-check":
                 continue
             out.append(Signal(rec["id"], gold.type == "unanswerable", float(ev["coverage"]),
-                              float(ev["similarity"]), int(ev.get("words", 99))))
+                              float(ev["similarity"]), int(ev.get("words", 99)),
+                              bool(ev.get("rule"))))
     return out
 
 
 def rates(items: Sequence[Signal], min_similarity: float, min_evidence: float,
           min_words: int = 0) -> tuple[float, float]:
     def decide(s: Signal) -> bool:
-        return abstains(s.coverage, s.similarity, s.words, min_evidence, min_similarity,
+        return s.fixed or abstains(s.coverage, s.similarity, s.words, min_evidence, min_similarity,
                         min_words)
 
     unans = [decide(s) for s in items if s.unanswerable]

@@ -92,11 +92,30 @@ def test_names_in_the_context_of_a_question_are_pointed_out(assistant_session):
     assert "inspectie" in assistant_session.index.query(typo.query).terms
 
 
+def test_how_many_or_how_much_is_answered_only_with_a_quantity_of_that_kind(assistant_session):
+    # the beleidsregel is found, but no document names an amount of money
+    money = assistant_session.ask("Hoeveel subsidie per leerling krijgt een school die meedoet "
+                                  "aan de beleidsregel inclusieve leeromgeving?")
+    assert money.abstained
+    assert money.text.startswith("Dit staat niet in de documenten")
+    assert "geen bedrag" in money.text
+    assert money.citations  # what comes closest is still shown
+    # a question that asks more than the amount is answered, with a notice
+    more = assistant_session.ask("Wat is symbiose, en hoeveel geld krijgt een school daarvoor?")
+    assert not more.abstained and more.citations
+    assert "geen bedrag" in more.notice
+    # a number the documents do state is answered, and quoted
+    count = assistant_session.ask(SYMBIOSE)
+    assert not count.abstained and count.notice is None
+    assert any("60%" in c.quote for c in count.citations)
+
+
 def test_answerable_question_is_close_to_the_documents(assistant_session):
     answer = assistant_session.ask(SYMBIOSE)
     assert answer.evidence["similarity"] >= assistant_session._min_similarity
     record = answer.to_run_record("x", SYMBIOSE)
-    assert set(record["evidence"]) == {"coverage", "similarity", "words"}
+    assert set(record["evidence"]) == {"coverage", "similarity", "words", "rule"}
+    assert record["evidence"]["rule"] is None
 
 
 def test_an_abbreviation_counts_as_found_where_the_documents_write_it_out(assistant_session):

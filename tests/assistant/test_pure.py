@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from assistant import answer_type
 from assistant.checker import differences, extract_statement, strip_attribution
 from assistant.citations import invalid_citations, markers
 from assistant.index import rrf
@@ -182,3 +183,57 @@ def test_quotes_are_statements_shown_once_and_whole():
     chosen = answerer.select([Candidate(b, 1, 0, len(short), 1.0),
                               Candidate(a, 0, 0, long.index(" Daarom"), 0.9)])
     assert [c.text for c in chosen] == [long]
+
+
+@pytest.mark.parametrize("question, kind, focus, alone", [
+    ("Hoeveel leerlingen zitten er in de Leerroute?", "count", "leerlingen", True),
+    ("Op hoeveel uur ambulante begeleiding heeft een school recht?", "unit", "uur", True),
+    ("Hoeveel extra taakuren krijg ik?", "unit", "taakuren", True),
+    ("Hoeveel procent van het lesprogramma mag op de andere school?", "share", None, True),
+    ("Wat kost een cursus over TOS?", "money", None, True),
+    ("Hoeveel subsidie krijgt een school?", "money", None, True),
+    ("Hoeveel bedraagt de bekostiging?", "money", None, True),
+    ("Hoeveel van hun lessen mogen ze volgen, en voor hoe lang?", "count", None, False),
+    ("Mag een leerling extra tijd krijgen? En hoeveel dan?", "count", None, False),
+    ("Wat is symbiose, en hoeveel geld krijgt een school daarvoor?", "money", None, False),
+    ("En hoeveel kost dat?", "money", None, True),  # a follow-up asks one thing
+    # a number in a sentence that only gives context is not asked for
+    ("Wij hebben 3 kinderen. Hoeveel scholen werken samen met het vso?", "count", "scholen",
+     True),
+])
+def test_a_question_that_asks_how_many_or_how_much_wants_a_quantity(question, kind, focus,
+                                                                    alone):
+    assert answer_type.asked(question) == answer_type.Asked(kind, focus, alone)
+
+
+@pytest.mark.parametrize("question", [
+    "Wanneer mag een leerling naar het so?",  # "wanneer" is as often "on what condition"
+    "Hoe lang blijft de deskundige in de klas?",  # answered in words: "tijdelijk of langer"
+    "Wat is symbiose?",
+])
+def test_other_questions_want_no_quantity(question):
+    assert answer_type.asked(question) is None
+
+
+def test_a_quantity_must_be_of_the_asked_kind():
+    leerlingen = answer_type.asked("Hoeveel leerlingen volgen de Leerroute?")
+    assert answer_type.states("De Leerroute biedt onderwijs aan 132 leerlingen.", leerlingen)
+    assert answer_type.states("Op zes basisscholen werken leerlingen samen.", leerlingen)
+    # a year, a law article, a footnote number and a number about something else are not
+    assert not answer_type.states("In 2035 volgen alle leerlingen inclusief onderwijs.",
+                                  leerlingen)
+    assert not answer_type.states("Leerlingen volgen les op grond van artikel 24.", leerlingen)
+    assert not answer_type.states("12 Dan gaat het over leerlingen met een OPP.", leerlingen)
+    assert not answer_type.states("De werkagenda heeft 6 actielijnen.", leerlingen)
+    uur = answer_type.asked("Hoeveel uur per week zit hij op die andere school?")
+    assert answer_type.states("Dit is voor de derdejaars 7 uur per week.", uur)
+    assert not answer_type.states("Voor 7 leerlingen is er begeleiding per week.", uur)
+    geld = answer_type.asked("Hoeveel geld is er beschikbaar voor extra ondersteuning?")
+    assert answer_type.states("Daarvoor is € 2,5 miljoen beschikbaar gesteld.", geld)
+    # zero is an amount too, in a sentence; a heading is no statement
+    assert answer_type.states("In deze kabinetsperiode zijn er geen aanvullende middelen "
+                              "beschikbaar.", geld)
+    assert not answer_type.states("Geen vergoeding leerlingvervoer", geld)
+    assert not answer_type.states("Er zijn 58 scholen onderzocht.", geld)
+    assert answer_type.missing("Hoeveel geld is er?", ["Er zijn 58 scholen onderzocht."]) == geld
+    assert answer_type.missing("Wat is symbiose?", ["Er zijn 58 scholen onderzocht."]) is None

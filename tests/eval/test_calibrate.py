@@ -60,3 +60,13 @@ def test_cli_reads_runs_and_gold(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "4 questions with evidence signals, 2 unanswerable" in out  # the check is left out
     assert "INCLUSIEF_ANSWER__MIN_SIMILARITY=1.755" in out
+
+
+def test_a_question_a_fixed_rule_refused_abstains_at_every_threshold():
+    # u2 asked for an amount no passage states: it abstains whatever the cut, so the cut need
+    # not reach its high similarity (which would refuse the answerable a1)
+    items = [sig("u1", True, 1.70), cal.Signal("u2", True, 0.5, 1.84, fixed=True)]
+    items += [sig("a1", False, 1.80), sig("a2", False, 1.90)]
+    choice = cal.choose(items, max_false=0.0)
+    assert (choice.abstention, choice.false_abstention) == (1.0, 0.0)
+    assert 1.70 < choice.min_similarity < 1.80

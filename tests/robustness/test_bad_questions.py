@@ -17,7 +17,7 @@ pytestmark = pytest.mark.slow
 
 SYMBIOSE = ("Hoeveel procent van het lesprogramma mag een leerling bij symbiose op de "
             "reguliere school volgen?")
-DUTCH_OPENINGS = (msg.NOT_IN_DOCUMENTS, *msg.LEAD.values(), *msg.CHECK_VERDICT.values())
+DUTCH_OPENINGS = (msg.NOT_FOUND, *msg.LEAD.values(), *msg.CHECK_VERDICT.values())
 
 
 def assert_sound(answer, corpus_dir) -> None:

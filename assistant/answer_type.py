@@ -1,0 +1,156 @@
+"""Expected answer type: a question that asks "hoeveel" wants a number.
+
+Classic question answering checks that the answer has the type the question asks for (a
+number, an amount of money, a date). Here that check is a guard on the extractive answer: when
+a question asks how many or how much and no sentence of the best passages states such a
+quantity, the documents cover the topic but not the asked-for fact ("Hoeveel subsidie per
+leerling krijgt een school?" finds the beleidsregel, which names no amount). Quoting the
+nearest sentences would then look like an answer and is not one.
+
+Only "hoeveel" and money questions are typed. "Wanneer" is just as often "under which
+conditions" as "at what time", and "hoe lang" is answered in words as often as in numbers
+("tijdelijk of langer", "geen eisen aan de periode").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+from assistant.lexical import stopwords
+from assistant.text import fold, split_sentences
+
+Kind = Literal["money", "unit", "share", "count"]
+
+
+@dataclass(frozen=True)
+class Asked:
+    kind: Kind
+    focus: str | None  # the counted noun ("leerlingen", "uur"); None: any number
+    alone: bool  # the question asks nothing else: a missing quantity means no answer
+
+
+_MONEY_WORDS = {"geld", "euro", "subsidie", "bekostiging", "budget", "middelen", "vergoeding",
+                "bedrag", "kosten", "financiering"}
+_MONEY_VERBS = {"kost", "kosten", "kostte", "bedraagt", "bedragen", "verdient", "verdienen"}
+_UNITS = {"uur", "uren", "lesuur", "lesuren", "minuten", "dag", "dagen", "dagdelen", "week",
+          "weken", "maand", "maanden", "jaar", "jaren", "schooljaren", "keer"}
+_SKIP = {"extra", "meer", "minder", "andere", "verschillende", "nieuwe"}
+_MONEY_ASKED = re.compile(r"\b(wat kost(en|te)?|welk bedrag|hoe duur|hoe hoog is (het|de) "
+                          r"(bedrag|subsidie|vergoeding|budget))\b")
+_HOEVEEL = re.compile(r"\bhoe ?veel\b(?P<rest>[^?.!;]*)")
+_OTHER_QUESTION = re.compile(r"\b(wie|wat|welke?|waar|waarom|wanneer|hoe|mag|moet|kan|kunnen|"
+                             r"mogen|moeten|is|zijn|heeft|hebben|geldt|gelden)\b")
+
+_NUMBER_WORDS = {"twee", "drie", "vier", "vijf", "zes", "zeven", "acht", "negen", "tien", "elf",
+                 "twaalf", "dertien", "veertien", "vijftien", "zestien", "twintig", "dertig",
+                 "veertig", "vijftig", "honderd", "honderden", "duizend", "duizenden",
+                 "miljoen", "miljard", "helft", "kwart", "driekwart", "tweederde", "eenderde"}
+_TOKEN = re.compile(r"€|%|\d+(?:[.,]\d+)*|\w+")
+_YEAR = re.compile(r"(19|20)\d\d")
+_REFERENCE = {"artikel", "art", "lid", "paragraaf", "hoofdstuk", "pagina", "p", "blz", "cluster",
+              "bijlage", "stap", "fase", "niveau", "groep", "klas", "figuur", "tabel", "noot"}
+
+
+def asked(question: str) -> Asked | None:
+    """The quantity the question's asking sentences ask for, if any."""
+    parts = split_sentences(question) or [question]
+    asking = [p for p in parts if p.rstrip().endswith("?")] or parts[-1:]
+    text = fold(" ".join(asking))
+    money = _MONEY_ASKED.search(text)
+    m = _HOEVEEL.search(text)
+    if not money and not m:
+        return None
+    kind: Kind = "money" if money else "count"
+    focus = None
+    start, end = (money.start(), money.end()) if money else (m.start(), m.start("rest"))
+    if m and not money:
+        for word in re.findall(r"\w+", m.group("rest")):
+            if word in _SKIP:
+                continue
+            if word in _MONEY_VERBS:  # "Hoeveel kost …", "Hoeveel bedraagt …"
+                kind = "money"
+            elif word == "procent":
+                kind = "share"
+            elif word in _MONEY_WORDS:
+                kind = "money"
+            elif word in _UNITS or any(word.endswith(u) for u in ("uur", "uren")):
+                kind, focus = "unit", word
+            elif word not in stopwords() and word.isalpha() and len(word) > 2:
+                focus = word
+            break
+    before, after = text[:start], text[end:]
+    alone = len(asking) == 1 and not _OTHER_QUESTION.search(_clauses_after(after)) \
+        and not re.search(r"\S.*(,\s*|\s)(en|of)\s*$", before)  # "Wat is X, en hoeveel …"
+    return Asked(kind, focus, alone)
+
+
+def _clauses_after(after: str) -> str:
+    """The text of clauses that follow ", en …" or "en …?" (a second question), else ""."""
+    m = re.search(r"(,\s*|\s)(en|of)\s+((voor|in|op|bij|met|van|tot)\s+)?(?=(wie|wat|welke?|waar|waarom|wanneer|hoe|mag|moet|kan"
+                  r"|is|zijn|geldt)\b)", after)
+    return after[m.end():] if m else ""
+
+
+def _numbers(tokens: list[str], raw: list[str]) -> list[int]:
+    """Positions of the quantities: no years, no "artikel 24", no list or footnote number
+    in front of a sentence ("1. INTRODUCTIE", "12 Dan gaat het …")."""
+    out = []
+    for i, tok in enumerate(tokens):
+        if tok[0].isdigit():
+            if _YEAR.fullmatch(tok):
+                continue
+            if i and tokens[i - 1] in _REFERENCE:
+                continue
+            if i == 0 and (len(raw) == 1 or raw[1][:1].isupper()):
+                continue
+            out.append(i)
+        elif tok in _NUMBER_WORDS:
+            out.append(i)
+    return out
+
+
+def _none_of(tokens: list[str], words: set[str]) -> bool:
+    """ "geen (aanvullende) middelen": zero is an amount too; in a sentence, not in a heading
+    such as "Geen vergoeding leerlingvervoer"."""
+    return len(tokens) >= 5 and any(t == "geen" and any(w in words for w in tokens[i + 1:i + 3])
+               for i, t in enumerate(tokens))
+
+
+def states(sentence: str, want: Asked) -> bool:
+    """Whether the sentence states a quantity of the asked kind."""
+    raw = _TOKEN.findall(sentence)
+    tokens = [fold(t) for t in raw]
+    if want.kind == "money":
+        return "€" in tokens or any(t in ("euro", "miljoen", "miljard", "gratis", "kosteloos")
+                                    for t in tokens) or _none_of(tokens, _MONEY_WORDS)
+    if want.kind == "share":
+        return "%" in tokens or any(t in ("procent", "helft", "kwart", "driekwart")
+                                    for t in tokens)
+    focus = want.focus
+    stem = focus[:-2] if focus and focus.endswith("en") and len(focus) > 5 else focus
+    if focus and _none_of(tokens, {focus, stem}):
+        return True
+    nums = _numbers(tokens, raw)
+    if not nums:
+        return False
+    if focus is None:
+        return True
+    if want.kind == "unit":
+        return any(tokens[j].startswith(stem) or tokens[j].endswith(focus)
+                   for i in nums for j in range(i + 1, min(i + 3, len(tokens))))
+    return any(t.endswith(focus) or t.endswith(stem) for t in tokens)
+
+
+def missing(question: str, texts: Iterable[str]) -> Asked | None:
+    """The asked quantity when none of ``texts`` (the passages an answer may quote from)
+    states it, else None."""
+    want = asked(question)
+    if want is None:
+        return None
+    for text in texts:
+        if any(states(s, want) for s in split_sentences(text)):
+            return None
+    return want
