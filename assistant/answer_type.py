@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from assistant.lexical import stopwords
-from assistant.text import fold, split_sentences
+from assistant.text import asking_sentences, fold, split_sentences
 
 Kind = Literal["money", "unit", "share", "count"]
 
@@ -56,8 +56,7 @@ _REFERENCE = {"artikel", "art", "lid", "paragraaf", "hoofdstuk", "pagina", "p", 
 
 def asked(question: str) -> Asked | None:
     """The quantity the question's asking sentences ask for, if any."""
-    parts = split_sentences(question) or [question]
-    asking = [p for p in parts if p.rstrip().endswith("?")] or parts[-1:]
+    asking = asking_sentences(question)
     text = fold(" ".join(asking))
     money = _MONEY_ASKED.search(text)
     m = _HOEVEEL.search(text)
@@ -141,7 +140,7 @@ def states(sentence: str, want: Asked) -> bool:
     if want.kind == "unit":
         return any(tokens[j].startswith(stem) or tokens[j].endswith(focus)
                    for i in nums for j in range(i + 1, min(i + 3, len(tokens))))
-    return any(t.endswith(focus) or t.endswith(stem) for t in tokens)
+    return any(t.endswith((focus, stem)) for t in tokens)
 
 
 def missing(question: str, texts: Iterable[str]) -> Asked | None:

@@ -19,7 +19,7 @@ from assistant.evidence import assess
 from assistant.extractive import make_citation
 from assistant.index import NoIndexError, RetrieverView, SearchIndex
 from assistant.query import condense
-from assistant.text import split_sentences
+from assistant.text import asking_sentences
 from assistant.types import (
     STYLES,
     Answer,
@@ -118,7 +118,7 @@ class Assistant:
         timings["evidence"] = _ms(t)
         t = time.perf_counter()
         names = self.index.unknown_names(question)
-        asked = [n for n in names if n in _asking(question)]
+        asked = [n for n in names if n in " ".join(asking_sentences(question))]
         # "Hoeveel …?" with no quantity of that kind in the passages an answer may quote from
         gap = answer_type.missing(question, (p.chunk.text for p in
                                              passages[:self.extractive.max_passages]))
@@ -261,14 +261,6 @@ def looks_english(text: str) -> bool:
     en = sum(w in _ENGLISH for w in words)
     nl = sum(w in _DUTCH for w in words)
     return len(words) >= 3 and en >= 2 and en > 1.5 * nl
-
-
-def _asking(question: str) -> str:
-    """The sentences that ask: those with a question mark, else the last one. Names in the
-    other sentences are context ("Wij wonen in Zwolle.")."""
-    parts = split_sentences(question) or [question]
-    asking = [p for p in parts if p.rstrip().endswith("?")]
-    return " ".join(asking or parts[-1:])
 
 
 def _readable(sentence: str) -> bool:

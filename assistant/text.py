@@ -120,3 +120,10 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
 
 def split_sentences(text: str) -> list[str]:
     return [text[s:e] for s, e in sentence_spans(text)]
+
+
+def asking_sentences(question: str) -> list[str]:
+    """The sentences that ask: those with a question mark, else the last one. The others are
+    context ("Wij wonen in Zwolle.", "Wij hebben 3 kinderen.")."""
+    parts = split_sentences(question) or [question]
+    return [p for p in parts if p.rstrip().endswith("?")] or parts[-1:]
