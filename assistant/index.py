@@ -65,15 +65,16 @@ def _dominant_first(fused: list[tuple[str, float, dict[str, int]]], lexical: dic
 class _Loaded:
     """One generation of the index, loaded into memory (immutable once built)."""
 
-    def __init__(self, manifest: dict, chunks: list[Chunk], units):
+    def __init__(self, manifest: dict, chunks: list[Chunk], units, plain=None):
         self.manifest = manifest
         self.generation = manifest["generation"]
-        self.units = units
+        self.units = units  # sentence windows behind their section path: what search uses
+        self.plain = plain if plain is not None else units  # the windows alone: abstention
         self.chunks = {c.id: c for c in chunks}
         self.order = sorted(chunks, key=lambda c: (c.doc, c.order))
         self.position = {c.id: i for i, c in enumerate(self.order)}
         self.ids = [c.id for c in self.order]
-        # BM25 also sees the section path (the embedder never does: it hurts dense retrieval)
+        # BM25 also sees the section path (dense search too: ingest.chunking.in_context)
         self.lexical = LexicalIndex(self.ids, [f"{c.section or ''}\n{c.text}"
                                                for c in self.order])
         # whole sections as documents of their own: the words of a question that is about a
@@ -132,7 +133,9 @@ class SearchIndex:
                 f"the index was built with {manifest.get('model_id')}, the settings say "
                 f"{getattr(self.embedder, 'model_id', '?')}: run `python -m ingest --rebuild`")
         chunks = all_records(self.store.collection(manifest["collection"]))
-        loaded = _Loaded(manifest, chunks, self.store.collection(manifest["units_collection"]))
+        plain = manifest.get("plain_collection")
+        loaded = _Loaded(manifest, chunks, self.store.collection(manifest["units_collection"]),
+                         self.store.collection(plain) if plain else None)
         with self._lock:
             self._loaded = loaded
         log.info("index loaded generation=%s chunks=%d", loaded.generation, len(chunks))
@@ -205,14 +208,14 @@ class SearchIndex:
             vector = tuple((mixed / (np.linalg.norm(mixed) or 1.0)).tolist())
         return self._query_units(vector, k, docs)
 
-    def _query_units(self, vector, k: int, docs: Sequence[str] | None):
+    def _query_units(self, vector, k: int, docs: Sequence[str] | None, plain: bool = False):
         try:
-            return query_units(self.state.units, vector, k, docs)
+            return query_units(self.state.plain if plain else self.state.units, vector, k, docs)
         except Exception as e:  # the generation was dropped by an ingest two flips on
             if not self.refresh():
                 raise
             log.info("generation changed during a query; retried error=%s", type(e).__name__)
-            return query_units(self.state.units, vector, k, docs)
+            return query_units(self.state.plain if plain else self.state.units, vector, k, docs)
 
     def lexical(self, q: SearchQuery, k: int, docs: Sequence[str] | None = None
                 ) -> list[tuple[str, float]]:
@@ -274,8 +277,10 @@ class SearchIndex:
 
     def similarity(self, text: str, docs: Sequence[str] | None = None) -> float:
         """Cosine between a question (as typed: no glossary expansions) and its closest
-        sentence window: the abstention signal (README, "Abstention")."""
-        hits, _ = self._query_units(self._vector(text), 1, docs)
+        sentence window, without its section path: the abstention signal (README,
+        "Abstention"; the plain windows separate answerable from unanswerable questions
+        better: AUC 0.91 against 0.88)."""
+        hits, _ = self._query_units(self._vector(text), 1, docs, plain=True)
         return hits[0][1] if hits else 0.0
 
     def unknown_names(self, text: str) -> list[str]:

@@ -1,9 +1,9 @@
 """The vector-store seam: Chroma, embedded (PersistentClient) or a server (HttpClient).
 
-An index is a *generation*: one Chroma collection with every chunk, plus a manifest record in a
-small meta collection that names the active generation. An ingest writes a new generation and
-only then flips the manifest (one SQLite transaction), so a crash part-way leaves the previous
-index answering; readers notice the flip and reload.
+An index is a *generation*: one Chroma collection with every chunk and two with their sentence
+windows, plus a manifest record in a small meta collection that names the active generation. An
+ingest writes a new generation and only then flips the manifest (one SQLite transaction), so a
+crash part-way leaves the previous index answering; readers notice the flip and reload.
 """
 
 from __future__ import annotations
@@ -66,10 +66,15 @@ class ChromaStore:
     def units_name(self, generation: str) -> str:
         return f"{self.prefix}_g{generation}_u"
 
+    def plain_name(self, generation: str) -> str:
+        return f"{self.prefix}_g{generation}_p"
+
     def new_generation(self, generation: str):
-        """Two fresh collections: chunks (text, metadata, pooled vector) and their units."""
+        """Three fresh collections: chunks (text, metadata, pooled vector), their units as
+        dense retrieval embeds them (behind their section path), and the plain units."""
         made = []
-        for name in (self.collection_name(generation), self.units_name(generation)):
+        for name in (self.collection_name(generation), self.units_name(generation),
+                     self.plain_name(generation)):
             self.drop(name)
             made.append(self.client.create_collection(name, embedding_function=None,
                                                       metadata={"hnsw:space": "cosine"}))
@@ -87,7 +92,7 @@ class ChromaStore:
     def drop_stale(self, keep: str, previous: str | None = None) -> list[str]:
         """Remove generations other than ``keep`` and ``previous`` (the one before it, which
         requests that started before the flip may still be reading)."""
-        kept = {keep, f"{keep}_u"} | ({previous, f"{previous}_u"} if previous else set())
+        kept = {f"{g}{suffix}" for g in (keep, previous) if g for suffix in ("", "_u", "_p")}
         dropped = []
         for col in self.client.list_collections():
             name = col if isinstance(col, str) else col.name

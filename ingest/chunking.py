@@ -23,11 +23,12 @@ class ChunkParams:
     max_chars: int = 1600  # a single longer sentence is cut at a space past this
     min_chars: int = 200  # a smaller trailing piece joins the chunk before it
     unit_chars: int = 350  # dense retrieval embeds windows of whole sentences up to this size
+    unit_context: bool = True  # a window is embedded behind its section path (in_context)
 
     @property
     def version(self) -> str:
         return (f"{CHUNKER_VERSION}-{self.target_chars}-{self.max_chars}-{self.min_chars}"
-                f"-u{self.unit_chars}")
+                f"-u{self.unit_chars}{'c' if self.unit_context else ''}")
 
 
 def chunk_id(doc: str, start: int, end: int, text: str) -> str:
@@ -129,6 +130,21 @@ def split_into_units(chunk: Chunk, max_chars: int = 350) -> list[tuple[int, int]
         units.append((start, spans[k - 1][1]))
         j = k
     return units
+
+
+def in_context(chunk: Chunk, start: int, end: int) -> str:
+    """A window as dense retrieval embeds it: behind its section path ("Wet- en regelgeving >
+    Symbiose: Er mag in principe 60% …"), unless the window starts with its own heading.
+
+    A window is a few sentences; what they are about is often only in the heading ("Tijdpad"
+    over "Voorjaar 2027: Wetsvoorstel wordt ingediend"). Measured: README, fifth round. The
+    plain window is embedded too, for the abstention similarity, which it separates better.
+    """
+    text = chunk.text[start:end]
+    heading = (chunk.section or "").rsplit(" > ", 1)[-1].strip()
+    if not heading or heading in text[:len(heading) + 5]:
+        return text
+    return f"{chunk.section}: {text}"
 
 
 def unit_id(chunk_id_: str, start: int, end: int, text: str) -> str:

@@ -19,7 +19,13 @@ from pathlib import Path
 from assistant.config import Settings
 from assistant.store import ChromaStore, add_chunks, add_units, make_client
 from assistant.types import Chunk
-from ingest.chunking import ChunkParams, split_into_chunks, split_into_units, unit_id
+from ingest.chunking import (
+    ChunkParams,
+    in_context,
+    split_into_chunks,
+    split_into_units,
+    unit_id,
+)
 from ingest.clean import drop_furniture, page_lines
 from ingest.glossary import build_glossary
 from ingest.readers import SUPPORTED, ReadError, read_document
@@ -188,15 +194,19 @@ def run_ingest(settings: Settings, rebuild: bool = False, progress: Progress | N
         report.changed = sorted(set(report.changed) | (kept & set(old_docs)))
 
     generation = time.strftime("%Y%m%d%H%M%S") + uuid.uuid4().hex[:6]
-    chunk_col, unit_col = store.new_generation(generation)
+    chunk_col, unit_col, plain_col = store.new_generation(generation)
     all_chunks = [c for p in prepared for c in p.chunks]
-    units = [(unit_id(c.id, s, e, c.text[s:e]), c.id, c.doc, c.text[s:e], s, e)
-             for c in all_chunks for s, e in split_into_units(c, params.unit_chars)]
+    windows = [(c, s, e) for c in all_chunks for s, e in split_into_units(c, params.unit_chars)]
+    plain = [_unit(c, s, e, c.text[s:e]) for c, s, e in windows]
+    units = [_unit(c, s, e, in_context(c, s, e)) if params.unit_context else u
+             for (c, s, e), u in zip(windows, plain)]
     reuse = {}
     if old and not rebuild and old.get("model_id") == model_id:
-        reuse = _old_vectors(store, old.get("units_collection", ""), [u[0] for u in units])
-    todo = [u for u in units if u[0] not in reuse]
-    report.reused = len(units) - len(todo)
+        ids = list(dict.fromkeys(u[0] for u in units + plain))
+        for name in ("units_collection", "plain_collection"):
+            reuse |= _old_vectors(store, old.get(name, ""), ids)
+    todo = list({u[0]: u for u in units + plain if u[0] not in reuse}.values())
+    report.reused = len({u[0] for u in units + plain}) - len(todo)
     if todo and embedder is None:
         from assistant.factory import build_embedder
 
@@ -205,13 +215,15 @@ def run_ingest(settings: Settings, rebuild: bool = False, progress: Progress | N
     vectors.update(_embed(todo, embedder, settings.embedder.batch_size, progress))
     report.embedded = len(todo)
     add_units(unit_col, units, [vectors[u[0]] for u in units])
-    add_chunks(chunk_col, all_chunks, _pooled(all_chunks, units, vectors))
+    add_units(plain_col, plain, [vectors[u[0]] for u in plain])
+    add_chunks(chunk_col, all_chunks, _pooled(all_chunks, plain, vectors))
 
     manifest = {
         "version": MANIFEST_VERSION,
         "generation": generation,
         "collection": store.collection_name(generation),
         "units_collection": store.units_name(generation),
+        "plain_collection": store.plain_name(generation),
         "model_id": model_id,
         "dim": getattr(embedder, "dim", None) or (old or {}).get("dim"),
         "chunker": params.version,
@@ -229,6 +241,12 @@ def run_ingest(settings: Settings, rebuild: bool = False, progress: Progress | N
     log.info("ingest done generation=%s chunks=%d embedded=%d seconds=%.1f", generation,
              report.chunks, report.embedded, report.seconds)
     return report
+
+
+def _unit(chunk: Chunk, start: int, end: int, text: str) -> tuple:
+    """(unit id, chunk id, doc, embedded text, start, end): the id names the embedded text, so
+    a vector is reused only for the very same text."""
+    return unit_id(chunk.id, start, end, text), chunk.id, chunk.doc, text, start, end
 
 
 def _fill_counts(report: IngestReport, docs: dict) -> None:

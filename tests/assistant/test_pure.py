@@ -11,6 +11,7 @@ from assistant.index import rrf
 from assistant.query import build_query, condense, is_follow_up
 from assistant.text import contains_verbatim, match_key, split_sentences
 from assistant.types import Chunk, Citation, Passage, Turn
+from ingest.chunking import in_context
 from ingest.glossary import build_glossary, derive
 
 
@@ -237,3 +238,14 @@ def test_a_quantity_must_be_of_the_asked_kind():
     assert not answer_type.states("Er zijn 58 scholen onderzocht.", geld)
     assert answer_type.missing("Hoeveel geld is er?", ["Er zijn 58 scholen onderzocht."]) == geld
     assert answer_type.missing("Wat is symbiose?", ["Er zijn 58 scholen onderzocht."]) is None
+
+
+def test_a_window_is_embedded_behind_its_section_path():
+    chunk = Chunk("c", "d.txt", "T", "Tijdpad\n\nVoorjaar 2027: Wetsvoorstel wordt ingediend. "
+                  "Voorjaar 2029: Inwerkingtreding.", "Wet- en regelgeving > Tijdpad", 0, 80, 0)
+    start = chunk.text.index("Voorjaar")
+    assert in_context(chunk, start, len(chunk.text)) == (
+        "Wet- en regelgeving > Tijdpad: " + chunk.text[start:])
+    # a window that starts with its own heading says what it is about already
+    assert in_context(chunk, 0, len(chunk.text)) == chunk.text
+    assert in_context(Chunk("c", "d.txt", "T", "Tekst.", None, 0, 6, 0), 0, 6) == "Tekst."

@@ -43,6 +43,32 @@ def test_pdf_chunks_carry_page_numbers_and_labels(mini_corpus, make_settings, em
     assert any(c.page == "8" and "zestig procent" in c.quote for c in answer.citations)
 
 
+def test_windows_are_searched_behind_their_section_path_and_judged_without(mini_corpus,
+                                                                            make_settings,
+                                                                            embedder):
+    settings = make_settings(mini_corpus)
+    run_ingest(settings, embedder=embedder)
+    index = build_assistant(settings, embedder=embedder).index
+    manifest = index.state.manifest
+    searched = index.store.collection(manifest["units_collection"]).get(
+        include=["documents", "metadatas"])
+    plain = index.store.collection(manifest["plain_collection"]).get(
+        include=["documents", "metadatas"])
+    assert len(searched["ids"]) == len(plain["ids"]) > 0
+    by_window = {(m["chunk"], m["start"]): d for d, m in zip(plain["documents"],
+                                                             plain["metadatas"])}
+    behind_path = 0
+    for doc, meta in zip(searched["documents"], searched["metadatas"]):
+        chunk = index.chunk(meta["chunk"])
+        window = chunk.text[meta["start"]:meta["end"]]
+        assert by_window[(chunk.id, meta["start"])] == window  # judged on the window alone
+        assert doc in (window, f"{chunk.section}: {window}")
+        behind_path += doc != window
+    assert behind_path > 0
+    # the abstention similarity reads the plain windows, the search the others
+    assert index.state.plain is not index.state.units
+
+
 def test_incremental_add_change_remove(mini_corpus, make_settings, embedder):
     settings = make_settings(mini_corpus)
     first = run_ingest(settings, embedder=embedder)
