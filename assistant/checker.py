@@ -1,8 +1,8 @@
 """Citation check: does a document say this pasted statement, and what differs?
 
 Verdicts: ``verbatim`` (it stands there literally), ``supported`` (the same facts in other
-words), ``different`` (a close passage states another number, year, name or actor: shown side
-by side), ``not_found``.
+words), ``different`` (a close passage states another number, year, name, actor, duty ("moet"
+/ "mag"), qualifier ("altijd" / "in principe") or negation: shown side by side), ``not_found``.
 """
 
 from __future__ import annotations
@@ -43,9 +43,16 @@ _NUMBER_WORDS = {
     "kwart", "vierde", "vijfde", "tweederde", "driekwart", "meeste", "alle", "geen", "enkele",
     "weinig", "veel", "meer", "minder", "eerste", "tweede", "laatste", "begin", "eind", "medio",
     "voorjaar", "najaar", "zomer", "winter", "januari", "februari", "maart", "april", "mei",
-    "juni", "juli", "augustus", "september", "oktober", "november", "december", "nooit",
-    "altijd", "niet",
+    "juni", "juli", "augustus", "september", "oktober", "november", "december", "niet",
 }
+# how often or how exactly: "in principe 60%" is no "altijd 60%", "bijna twee derde" no "ruim
+# twee derde". Words of one class say the same ("maximaal" / "hoogstens").
+_QUALIFIER_CLASSES = (
+    {"altijd", "steeds"}, {"nooit"}, {"meestal", "doorgaans", "principe"}, {"vaak"},
+    {"soms"}, {"zelden"}, {"ongeveer", "circa", "ca"}, {"bijna"}, {"ruim"},
+    {"maximaal", "hoogstens", "hooguit"}, {"minimaal", "minstens", "tenminste", "minste"},
+)
+_QUALIFIER_CLASS = {w: i for i, cls in enumerate(_QUALIFIER_CLASSES) for w in cls}
 # what a rule says one has to do, against what one may or can do ("moet" / "mag")
 _MUST = {"moet", "moeten", "verplicht", "verplichte", "dient", "dienen"}
 _MAY = {"mag", "mogen", "kan", "kunnen"}
@@ -108,14 +115,25 @@ def _actor_stems() -> frozenset[str]:
     return frozenset(analyze(" ".join(_ACTORS)))
 
 
+@lru_cache(maxsize=1)
+def _qualifier_stems() -> frozenset[str]:
+    return frozenset(analyze(" ".join(_QUALIFIER_CLASS)))
+
+
 def best_match(statement: str, passages: Sequence[Passage], idf) -> Match | None:
     # numbers, years and actors are what a check verifies, not how the passage is found: a wrong
     # "40%" is unknown to the corpus and would weigh most, hiding the passage that says 60%, and
-    # a wrong "gemeente" would favour a passage that names the gemeente in its next sentence
+    # a wrong "gemeente" would favour a passage that names the gemeente in its next sentence.
+    # Qualifiers weigh a quarter: a wrong "ruim" must not pull towards another sentence that
+    # says "ruim", but "ongeveer" still tells two otherwise alike sentences apart.
     terms = set(analyze(statement))
     terms = {t for t in terms if not any(ch.isdigit() for ch in t)
              and t not in _actor_stems()} or terms
-    total = sum(idf(t) for t in sorted(terms)) or 1.0
+
+    def weight(t: str) -> float:
+        return idf(t) * (0.25 if t in _qualifier_stems() else 1.0)
+
+    total = sum(weight(t) for t in sorted(terms)) or 1.0
     best: Match | None = None
     for p in passages:
         spans = sentence_spans(p.chunk.text)
@@ -124,7 +142,7 @@ def best_match(statement: str, passages: Sequence[Passage], idf) -> Match | None
         windows += _lines(p.chunk.text, spans)  # "Voorjaar 2027: …" / "Voorjaar 2029: …"
         for s, e in windows:
             have = terms & set(analyze(p.chunk.text[s:e]))
-            cov = sum(idf(t) for t in sorted(have)) / total  # sorted: the same sum every run
+            cov = sum(weight(t) for t in sorted(have)) / total  # sorted: the same sum every run
             cov -= 0.03 * max(0.0, (e - s) / max(len(statement), 1) - 1.5)  # prefer short
             if best is None or cov > best.coverage + 1e-9:
                 best = Match(p, s, e, cov)
@@ -132,8 +150,8 @@ def best_match(statement: str, passages: Sequence[Passage], idf) -> Match | None
 
 
 def _category(token: str, sentence_start: bool) -> str | None:
-    """"number" (digits, number words, dates), "actor", "modal" (moet / mag), "name"
-    (capitalized), or None."""
+    """"number" (digits, number words, dates), "actor", "modal" (moet / mag), "qualifier"
+    (altijd / in principe / bijna), "name" (capitalized), or None."""
     f = fold(token)
     if any(ch.isdigit() for ch in token) or f in _NUMBER_WORDS:
         return "number"
@@ -141,6 +159,8 @@ def _category(token: str, sentence_start: bool) -> str | None:
         return "actor"
     if f in _MUST or f in _MAY:
         return "modal"
+    if f in _QUALIFIER_CLASS:
+        return "qualifier"
     if token[:1].isupper() and len(token) > 2 and not (sentence_start and f in stopwords()):
         return "name"
     return None
@@ -157,7 +177,13 @@ def _facts(tokens: Sequence[str], indexes: Sequence[int]) -> dict[str, list[str]
         if word == "een" and not (i + 1 < len(tokens) and fold(tokens[i + 1]) in _FRACTIONS):
             continue  # the article, not the number
         cat = _category(tokens[i], start)
-        if cat and word not in {"de", "het"}:
+        if cat == "qualifier" and word in ("principe", "minste") and i \
+                and fold(tokens[i - 1]) in ("in", "ten"):
+            out.setdefault(cat, []).append(f"{tokens[i - 1]} {tokens[i]}")  # "in principe"
+        elif cat == "qualifier" and word == "steeds" and i + 1 < len(tokens) \
+                and fold(tokens[i + 1]) in _COMPARATIVES:
+            continue  # "steeds meer": ever more, not always
+        elif cat and word not in {"de", "het"}:
             out.setdefault(cat, []).append(tokens[i])
     return out
 
@@ -197,13 +223,16 @@ def differences(statement: str, passage: str) -> list[tuple[str, str]]:
     paired_b = {w for _, r in out for w in r.split()}
     rest_b = _facts(b, [j for j in window if j not in in_blocks])
     for cat, words in rest_a.items():
+        if cat == "qualifier":
+            continue  # a qualifier belongs to the words next to it; it does not move
         others = [w for w in rest_b.get(cat, []) if w not in paired_b]
         if others:
             out.append((" ".join(words), " ".join(others)))
     # the same facts in another order ("in het voorjaar van 2027" / "Voorjaar 2027:") differ not,
     # nor "mag" and "kan" (both no obligation)
     out = [(x, y) for x, y in out if sorted(fold(x).split()) != sorted(fold(y).split())
-           and not (_modality(x) and _modality(x) == _modality(y))]
+           and not (_modality(x) and _modality(x) == _modality(y))
+           and not (_qualifier(x) is not None and _qualifier(x) == _qualifier(y))]
     return out + _negations(a, b, blocks)
 
 
@@ -212,6 +241,12 @@ def _modality(words: str) -> str | None:
     kinds = {"must" if w in _MUST else "may" if w in _MAY else "other"
              for w in fold(words).split()}
     return kinds.pop() if len(kinds) == 1 and "other" not in kinds else None
+
+
+def _qualifier(words: str) -> int | None:
+    """The class of a qualifier ("in principe" and "doorgaans" are one), else None."""
+    classes = {_QUALIFIER_CLASS.get(w) for w in fold(words).split()} - {None}
+    return classes.pop() if len(classes) == 1 else None
 
 
 _NEGATIONS = {"geen", "niet", "nooit", "niemand", "nergens", "niets"}

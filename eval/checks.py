@@ -8,7 +8,8 @@ corpus, so the checker is measured on statements nobody picked:
 - the same sentence with one number or year changed ("60%" -> "80%", "2024" -> "2025",
   "zes" -> "acht"), one actor swapped ("gemeente" -> "samenwerkingsverband"), a negation
   dropped ("geen eisen" -> "eisen") or "moet" and "mag" swapped (expected: ``different``, with
-  the document's own value on the right-hand side of a difference);
+  the document's own value on the right-hand side of a difference), or a qualifier swapped
+  ("soms" -> "altijd", "bijna" -> "ruim");
 
 each pasted in one of three ways people write (a quote to cite, "Klopt het dat …?", a line from a
 note). Sentences are drawn with a fixed seed, so two runs on the same index are comparable.
@@ -46,7 +47,7 @@ _NUMBER = re.compile(r"(?<![\w/.,-])(\d{1,3})(%?)(?![\w/.,-]|%\w)")
 _TOKEN = re.compile(r"\b\w+\b")
 
 
-KINDS = ("same", "number", "actor", "negation", "modal")
+KINDS = ("same", "number", "actor", "negation", "modal", "qualifier")
 
 
 @dataclass(frozen=True)
@@ -113,6 +114,11 @@ def _drop_negation(sentence: str, rng: random.Random) -> tuple[str, tuple[str, s
 
 # a duty becomes a permission, or the other way round ("Er moet een overeenkomst …" -> "Er mag")
 _MODAL_SWAP = {"moet": "mag", "moeten": "mogen", "mag": "moet", "mogen": "moeten"}
+# how often or how exactly ("soms" -> "altijd", "bijna twee derde" -> "ruim twee derde")
+_QUALIFIER_SWAP = {"altijd": "soms", "soms": "altijd", "vaak": "zelden", "doorgaans": "altijd",
+                   "bijna": "ruim", "ruim": "bijna", "ongeveer": "ruim", "maximaal": "minimaal",
+                   "minimaal": "maximaal"}
+_QUALIFIER_SWAP |= {k.capitalize(): v.capitalize() for k, v in _QUALIFIER_SWAP.items()}
 
 
 def _claim(sentence: str) -> str:
@@ -157,7 +163,8 @@ def make_cases(chunks: Sequence, n: int = 40, seed: int = 7,
     for i, sent in enumerate(sentences):
         template = templates[i % len(templates)]
         for kind, change in (("number", _change_number), ("actor", _swapper(_ACTOR_SWAP)),
-                             ("negation", _drop_negation), ("modal", _swapper(_MODAL_SWAP))):
+                             ("negation", _drop_negation), ("modal", _swapper(_MODAL_SWAP)),
+                             ("qualifier", _swapper(_QUALIFIER_SWAP))):
             if counts[kind] >= n:
                 continue
             made = change(sent, rng)
@@ -220,7 +227,7 @@ def main(data: str = "data", n: int = 40, seed: int = 7, show: bool = False,
     print("|---|---:|---:|---|")
     labels = {"same": "as in the document", "number": "a number or year changed",
               "actor": "an actor swapped", "negation": "a negation dropped",
-              "modal": "moet and mag swapped"}
+              "modal": "moet and mag swapped", "qualifier": "a qualifier swapped"}
     for kind in KINDS:
         rows = results.get(kind, [])
         if rows:

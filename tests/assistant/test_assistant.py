@@ -182,6 +182,9 @@ def test_wrong_statement_is_reported_with_the_documents_value(assistant_session)
     ("Ik wil dit citeren: 'Er mag een schriftelijke overeenkomst worden gesloten met daarin de "
      "afspraken en verantwoordelijkheden van de 2 scholen.' Kan dat zo?", "different",
      ("mag", "moet")),
+    # "altijd" is no "in principe" (and the next sentence's "geen" is no part of it)
+    ("Klopt het dat er bij symbiose altijd 60% van het lesprogramma op de andere school mag "
+     "worden gevolgd?", "different", ("altijd", "in principe")),
     # "niet meer dan 60%" is "at most 60%", no negation of the rule
     ("Ik wil dit citeren: 'Er mag in principe niet meer dan 60% van het lesprogramma op de "
      "andere school worden gevolgd.' Kan dat zo?", "supported", None),

@@ -130,6 +130,17 @@ def test_differences_name_the_changed_fact():
     assert differences("Scholen moeten dat vastleggen.", "Scholen mogen dat vastleggen.") == [
         ("moeten", "mogen")]
     assert differences("Scholen kunnen dat vastleggen.", "Scholen mogen dat vastleggen.") == []
+    # how often or how exactly: "altijd" is no "in principe", "ruim" no "bijna"
+    symbiose = ("Er mag in principe 60% van het lesprogramma op de andere school worden gevolgd. "
+                "Er zijn geen eisen gesteld aan de periode.")
+    assert differences("er mag altijd 60% van het lesprogramma op de andere school worden "
+                       "gevolgd", symbiose) == [("altijd", "in principe")]  # not "geen"
+    assert differences("Ruim twee derde van de schoolleiders", "Bijna twee derde van de "
+                       "schoolleiders") == [("Ruim", "Bijna")]
+    assert differences("Er mag maximaal 60% worden gevolgd.",
+                       "Er mag hoogstens 60% worden gevolgd.") == []  # the same
+    assert differences("Steeds meer leerlingen gaan naar het regulier onderwijs.",
+                       "Meer leerlingen gaan naar het regulier onderwijs.") == []
     assert strip_attribution("Uit het inspectieonderzoek blijkt dat X doet Y") == "X doet Y"
 
 
