@@ -69,6 +69,25 @@ def test_windows_are_searched_behind_their_section_path_and_judged_without(mini_
     assert index.state.plain is not index.state.units
 
 
+def test_dense_search_is_exact(mini_corpus, make_settings, embedder):
+    import numpy as np
+
+    settings = make_settings(mini_corpus)
+    run_ingest(settings, embedder=embedder)
+    index = build_assistant(settings, embedder=embedder).index
+    got = index.state.units.get(include=["embeddings", "metadatas"])
+    vectors = np.asarray(got["embeddings"])
+    for question in ("Hoeveel procent mag een leerling bij symbiose volgen?",
+                     "Welke tips zijn er voor de aanvraag van de beleidsregel?"):
+        q = index.query(question)
+        sims = vectors @ np.asarray(index._vector(q.dense))
+        best: list[str] = []
+        for i in np.argsort(-sims):
+            if got["metadatas"][i]["chunk"] not in best:
+                best.append(got["metadatas"][i]["chunk"])
+        assert [cid for cid, _ in index.dense(q, 10)] == best[:10]
+
+
 def test_incremental_add_change_remove(mini_corpus, make_settings, embedder):
     settings = make_settings(mini_corpus)
     first = run_ingest(settings, embedder=embedder)
