@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -78,8 +78,14 @@ class Match:
         return self.passage.chunk.text[self.start:self.end]
 
 
-def extract_statement(question: str) -> str | None:
-    """The statement a user pasted to be checked, or None for an ordinary question."""
+def extract_statement(question: str, in_documents: Callable[[str], bool] | None = None
+                      ) -> str | None:
+    """The statement a user pasted to be checked, or None for an ordinary question.
+
+    ``in_documents``: whether a text stands word for word in a document. A claim with "we" or
+    "ons" is a question about one's own case ("Klopt het dat we dan moeten betalen?"), unless
+    the documents say it like that ("We moeten eerst een tijdje op weg zijn …": the ministry
+    speaking)."""
     quoted = [(m.group(1) or m.group(2)).strip() for m in _QUOTED.finditer(question)]
     quoted = [q for q in quoted if len(q.split()) >= 5]
     if quoted:
@@ -90,7 +96,9 @@ def extract_statement(question: str) -> str | None:
         return None
     rest = question[m.end():]
     # "Klopt het dat mijn zoon ...? Waarom?" is a question about one's own case, not a check
-    if _PERSONAL.search(claim) or "?" in rest:
+    if "?" in rest:
+        return None
+    if _PERSONAL.search(claim) and not (in_documents and in_documents(claim)):
         return None
     return claim
 

@@ -70,7 +70,7 @@ class Assistant:
             return Answer(msg.EMPTY_QUESTION, [], [], True, {"total": 0.0}, "", style,
                           notice=msg.EMPTY_QUESTION)
         self.index.refresh()
-        statement = extract_statement(question)
+        statement = extract_statement(question, self._in_documents)
         if statement is not None:
             answer = self._check(statement, docs, style, started)
         else:
@@ -89,13 +89,16 @@ class Assistant:
             return Answer(msg.EMPTY_QUESTION, [], [], True, {"total": 0.0}, "", style,
                           notice=msg.EMPTY_QUESTION)
         self.index.refresh()
-        inner = extract_statement(statement) or statement
+        inner = extract_statement(statement, self._in_documents) or statement
         answer = self._check(inner, docs, style, started)
         answer.notice = notice
         self._trace(statement, answer)
         return answer
 
     # --- steps ------------------------------------------------------------------------------
+    def _in_documents(self, text: str) -> bool:
+        return bool(self.index.containing(text))
+
     def _clean_input(self, text: str) -> tuple[str, str | None]:
         text = _CONTROL.sub(" ", text or "").strip()
         limit = self.settings.limits.max_question_chars

@@ -260,3 +260,12 @@ def test_a_window_is_embedded_behind_its_section_path():
     # a window that starts with its own heading says what it is about already
     assert in_context(chunk, 0, len(chunk.text)) == chunk.text
     assert in_context(Chunk("c", "d.txt", "T", "Tekst.", None, 0, 6, 0), 0, 6) == "Tekst."
+
+
+def test_a_claim_with_we_is_checked_when_the_documents_say_it_like_that():
+    claim = "we moeten eerst een tijdje op weg zijn om de ambitie concreter te kunnen maken"
+    question = f"Klopt het dat {claim}?"
+    assert extract_statement(question) is None  # "we": about one's own case
+    assert extract_statement(question, lambda text: text == claim) == claim  # the ministry's "we"
+    assert extract_statement("Klopt het dat we dan zelf het vervoer moeten betalen?",
+                             lambda text: False) is None
