@@ -44,6 +44,11 @@ _HOEVEEL = re.compile(r"\bhoe ?veel\b(?P<rest>[^?.!;]*)")
 _OTHER_QUESTION = re.compile(r"\b(wie|wat|welke?|waar|waarom|wanneer|hoe|mag|moet|kan|kunnen|"
                              r"mogen|moeten|is|zijn|heeft|hebben|geldt|gelden)\b")
 
+# ", en …", " of voor …" before a question word: a second question follows
+_SECOND_QUESTION = re.compile(r"(,\s*|\s)(en|of)\s+((voor|in|op|bij|met|van|tot)\s+)?"
+                              r"(?=(wie|wat|welke?|waar|waarom|wanneer|hoe|mag|moet|kan|is|zijn"
+                              r"|geldt)\b)")
+
 _NUMBER_WORDS = {"twee", "drie", "vier", "vijf", "zes", "zeven", "acht", "negen", "tien", "elf",
                  "twaalf", "dertien", "veertien", "vijftien", "zestien", "twintig", "dertig",
                  "veertig", "vijftig", "honderd", "honderden", "duizend", "duizenden",
@@ -88,8 +93,7 @@ def asked(question: str) -> Asked | None:
 
 def _clauses_after(after: str) -> str:
     """The text of clauses that follow ", en …" or "en …?" (a second question), else ""."""
-    m = re.search(r"(,\s*|\s)(en|of)\s+((voor|in|op|bij|met|van|tot)\s+)?(?=(wie|wat|welke?|waar|waarom|wanneer|hoe|mag|moet|kan"
-                  r"|is|zijn|geldt)\b)", after)
+    m = _SECOND_QUESTION.search(after)
     return after[m.end():] if m else ""
 
 
@@ -114,7 +118,9 @@ def _numbers(tokens: list[str], raw: list[str]) -> list[int]:
 def _none_of(tokens: list[str], words: set[str]) -> bool:
     """ "geen (aanvullende) middelen": zero is an amount too; in a sentence, not in a heading
     such as "Geen vergoeding leerlingvervoer"."""
-    return len(tokens) >= 5 and any(t == "geen" and any(w in words for w in tokens[i + 1:i + 3])
+    if len(tokens) < 5:
+        return False
+    return any(t == "geen" and any(w in words for w in tokens[i + 1:i + 3])
                for i, t in enumerate(tokens))
 
 

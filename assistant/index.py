@@ -209,13 +209,18 @@ class SearchIndex:
         return self._query_units(vector, k, docs)
 
     def _query_units(self, vector, k: int, docs: Sequence[str] | None, plain: bool = False):
+        """``plain``: the windows alone (abstention), else behind their section path (search)."""
+        def search():
+            st = self.state
+            return query_units(st.plain if plain else st.units, vector, k, docs)
+
         try:
-            return query_units(self.state.plain if plain else self.state.units, vector, k, docs)
+            return search()
         except Exception as e:  # the generation was dropped by an ingest two flips on
             if not self.refresh():
                 raise
             log.info("generation changed during a query; retried error=%s", type(e).__name__)
-            return query_units(self.state.plain if plain else self.state.units, vector, k, docs)
+            return search()
 
     def lexical(self, q: SearchQuery, k: int, docs: Sequence[str] | None = None
                 ) -> list[tuple[str, float]]:

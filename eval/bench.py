@@ -119,7 +119,8 @@ print(json.dumps({{"seconds": secs, "chunks": r.chunks, "embedded": r.embedded,
 def bench_ingest(settings) -> str:
     from assistant.factory import build_embedder, build_store
     from assistant.store import all_records
-    from ingest.chunking import in_context, split_into_units
+    from ingest.chunking import ChunkParams
+    from ingest.pipeline import to_embed, window_units
 
     with tempfile.TemporaryDirectory(prefix="bench-ingest-") as tmp:
         code = _INGEST_CHILD.format(data=tmp, corpus=str(Path(settings.corpus_dir).resolve()))
@@ -134,9 +135,7 @@ def bench_ingest(settings) -> str:
         embedder.embed_passages(["warm-up"])  # load the model outside the timing
         # exactly what the ingest embeds: the sentence windows of every chunk, alone and
         # behind their section path (once where both are the same)
-        windows = [(c, s, e) for c in chunks for s, e in split_into_units(c)]
-        texts = [c.text[s:e] for c, s, e in windows]
-        texts += [t for t in (in_context(c, s, e) for c, s, e in windows) if t not in texts]
+        texts = [u[3] for u in to_embed(*window_units(chunks, ChunkParams()))]
         batch = tmp_settings.embedder.batch_size
         t = time.perf_counter()
         for i in range(0, len(texts), batch):

@@ -196,17 +196,14 @@ def run_ingest(settings: Settings, rebuild: bool = False, progress: Progress | N
     generation = time.strftime("%Y%m%d%H%M%S") + uuid.uuid4().hex[:6]
     chunk_col, unit_col, plain_col = store.new_generation(generation)
     all_chunks = [c for p in prepared for c in p.chunks]
-    windows = [(c, s, e) for c in all_chunks for s, e in split_into_units(c, params.unit_chars)]
-    plain = [_unit(c, s, e, c.text[s:e]) for c, s, e in windows]
-    units = [_unit(c, s, e, in_context(c, s, e)) if params.unit_context else u
-             for (c, s, e), u in zip(windows, plain)]
+    units, plain = window_units(all_chunks, params)
+    distinct = to_embed(units, plain)
     reuse = {}
     if old and not rebuild and old.get("model_id") == model_id:
-        ids = list(dict.fromkeys(u[0] for u in units + plain))
         for name in ("units_collection", "plain_collection"):
-            reuse |= _old_vectors(store, old.get(name, ""), ids)
-    todo = list({u[0]: u for u in units + plain if u[0] not in reuse}.values())
-    report.reused = len({u[0] for u in units + plain}) - len(todo)
+            reuse |= _old_vectors(store, old.get(name, ""), [u[0] for u in distinct])
+    todo = [u for u in distinct if u[0] not in reuse]
+    report.reused = len(distinct) - len(todo)
     if todo and embedder is None:
         from assistant.factory import build_embedder
 
@@ -241,6 +238,21 @@ def run_ingest(settings: Settings, rebuild: bool = False, progress: Progress | N
     log.info("ingest done generation=%s chunks=%d embedded=%d seconds=%.1f", generation,
              report.chunks, report.embedded, report.seconds)
     return report
+
+
+def window_units(chunks: list[Chunk], params: ChunkParams) -> tuple[list[tuple], list[tuple]]:
+    """The sentence windows of ``chunks`` as dense search embeds them (behind their section
+    path) and alone (for the abstention similarity); see ``_unit`` for the tuples."""
+    windows = [(c, s, e) for c in chunks for s, e in split_into_units(c, params.unit_chars)]
+    plain = [_unit(c, s, e, c.text[s:e]) for c, s, e in windows]
+    units = [_unit(c, s, e, in_context(c, s, e)) if params.unit_context else u
+             for (c, s, e), u in zip(windows, plain)]
+    return units, plain
+
+
+def to_embed(units: list[tuple], plain: list[tuple]) -> list[tuple]:
+    """Each distinct text once: a window that starts with its own heading is the same in both."""
+    return list({u[0]: u for u in units + plain}.values())
 
 
 def _unit(chunk: Chunk, start: int, end: int, text: str) -> tuple:
