@@ -19,7 +19,7 @@ from assistant.evidence import assess
 from assistant.extractive import make_citation
 from assistant.index import NoIndexError, RetrieverView, SearchIndex
 from assistant.query import condense
-from assistant.text import asking_sentences
+from assistant.text import asking_sentences, words_key
 from assistant.types import (
     STYLES,
     Answer,
@@ -148,6 +148,8 @@ class Assistant:
         if gap is not None and not draft.abstained:
             part = msg.QUANTITY_MISSING_PART.format(what=what)
             notice = f"{notice} {part}" if notice else part
+        if query != question and history and _repeats(draft, history[-1].answer):
+            notice = f"{notice} {msg.SAME_AS_BEFORE}" if notice else msg.SAME_AS_BEFORE
         return Answer(draft.text, draft.citations, passages, draft.abstained, timings, query,
                       style, notice=notice, evidence={**ev.to_record(), "rule": rule})
 
@@ -256,6 +258,14 @@ _ENGLISH = {"the", "is", "are", "what", "which", "who", "how", "does", "do", "ca
             "my", "to", "of", "and", "in", "for", "with", "school", "child", "when", "why"}
 _DUTCH = {"de", "het", "een", "en", "van", "is", "wat", "hoe", "mijn", "kan", "mag", "moet",
           "wie", "welke", "waarom", "wanneer", "op", "voor", "met", "school", "dat", "er"}
+
+
+def _repeats(draft: Draft, before: str) -> bool:
+    """A follow-up's answer that quotes nothing the answer before it did not quote already
+    ("en wie betaalt dat?" when the documents say nothing about paying)."""
+    said = words_key(before)
+    return bool(said and draft.citations and not draft.abstained
+                and all(words_key(c.quote) in said for c in draft.citations))
 
 
 def looks_english(text: str) -> bool:

@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from assistant import messages as msg
 from assistant.lexical import analyze
 from assistant.text import contains_verbatim
 from assistant.types import Turn
@@ -137,6 +138,21 @@ def test_follow_up_is_answered_about_the_right_subject(assistant_session):
     assert "experimenteerregeling" in follow.query
     assert any("Wetsvoorstel" in p.chunk.text or "wetswijziging" in p.chunk.text
                for p in follow.passages[:3])
+
+
+def test_a_follow_up_that_finds_nothing_new_says_so(assistant_session):
+    first_q = "mijn zoon zit op het vso, kan hij deels naar een gewone school?"
+    first = assistant_session.ask(first_q, style="ouder")
+    history = [Turn(first_q, first.text, first.query)]
+    follow = assistant_session.ask("en wie betaalt dat?", history=history, style="ouder")
+    assert not follow.abstained and follow.citations
+    # every sentence it quotes was quoted before: the user is told, not shown it as new
+    assert all(contains_verbatim(first.text, c.quote) for c in follow.citations)
+    assert follow.notice == msg.SAME_AS_BEFORE
+    # a follow-up that does find something else gets no such notice
+    other = assistant_session.ask("Tot wanneer loopt de huidige experimenteerregeling?",
+                                  history=history)
+    assert other.notice is None or msg.SAME_AS_BEFORE not in other.notice
 
 
 def test_wrong_statement_is_reported_with_the_documents_value(assistant_session):
@@ -325,7 +341,6 @@ def test_a_documents_subtitle_is_not_quoted_as_a_statement(assistant_session):
 
 
 def test_where_parents_can_go_next_names_an_actor_and_is_no_survey_finding(assistant_session):
-    from assistant import messages as msg
     from assistant.lexical import words
 
     actors = {"samenwerkingsverband", "samenwerkingsverbanden", "swv", "gemeente", "gemeenten",
