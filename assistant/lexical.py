@@ -19,9 +19,16 @@ def _stemmer():
 
 
 @lru_cache(maxsize=1)
-def stopwords() -> frozenset[str]:
+def function_words() -> frozenset[str]:
+    """Dutch function words (bm25s's list, folded): articles, pronouns, auxiliaries."""
     from bm25s.stopwords import STOPWORDS_DUTCH
 
+    return frozenset(fold(w) for w in STOPWORDS_DUTCH)
+
+
+@lru_cache(maxsize=1)
+def stopwords() -> frozenset[str]:
+    """Function words and the words every question has ("mijn dochter", "klopt", "gewone")."""
     extra = {"wel", "nog", "ook", "eigenlijk", "gewoon", "dan", "mijn", "ons", "onze", "jullie",
              "kan", "kunnen", "mag", "moet", "moeten", "wordt", "worden", "welke", "wat", "hoe",
              "waar", "wie", "waarom", "wanneer", "staat", "staan", "klopt", "er", "daar", "hier",
@@ -29,7 +36,7 @@ def stopwords() -> frozenset[str]:
              "dochtertje", "kind", "ik", "wij", "we", "helemaal", "niks", "nou", "straks",
              "ooit", "gewone", "echt", "best", "soms", "allemaal", "iets", "graag", "noemt",
              "noemen", "precies", "daarvoor", "zo'n", "lukt", "zin", "vraag"}
-    return frozenset(fold(w) for w in STOPWORDS_DUTCH) | extra
+    return function_words() | extra
 
 
 def words(text: str) -> list[str]:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
-from assistant.lexical import content_words, words
+from assistant.lexical import content_words, function_words, words
 from assistant.text import fold
 from assistant.types import Turn
 
@@ -15,6 +16,22 @@ _FOLLOW_UP = {"dat", "die", "dit", "deze", "daar", "daarvan", "daarvoor", "daarb
               "daarmee", "daarover", "hij", "zij", "ze", "hem", "haar", "zo'n", "zoiets", "hun",
               "zulke"}
 _FOLLOW_START = ("en ", "maar ", "ook ", "geldt dat", "geldt dit", "wat als", "en als", "dus ")
+# ... unless the question names what they point at itself (README, "Follow-ups")
+_PERSONAL = {"hij", "zij", "ze", "hem", "haar", "hun"}
+_THERE = {"daar", "daarvan", "daarvoor", "daarbij", "daarin", "daarmee", "daarover"}
+# "een nevenvestiging", "mijn dochter": a determiner makes the next word a noun
+_DETERMINERS = {"de", "het", "een", "mijn", "onze", "ons", "uw", "je", "jouw", "zijn", "haar",
+                "hun", "deze", "dit", "die", "dat", "elke", "iedere", "alle"}
+_POSSESSIVES = {"mijn", "onze", "ons", "uw", "je", "jouw"}
+# after "dat", a word that opens a clause: "Klopt het dat de inspectie …", "bang dat onze …"
+_CLAUSE_OPENERS = _DETERMINERS - {"die", "dat"} | {
+    "er", "ik", "we", "wij", "u", "jij", "ze", "zij", "hij", "men", "meer", "minder", "veel",
+    "volgens", "in", "op", "bij", "voor", "na", "tot", "met", "door", "als", "scholen",
+    "leerlingen", "ouders", "kinderen"}
+# anywhere in a question, "klopt dat", "is dat" ask about what was said before: "Andere
+# ouders zeggen dat … Klopt dat?", "… of is dat alleen een gevoel van de leraren?"
+_ABOUT_THAT = {("klopt", "dat"), ("is", "dat"), ("was", "dat")}
+_RAW_WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)?|[,;:.?!]")
 
 
 @dataclass(frozen=True)
@@ -62,11 +79,53 @@ def build_query(question: str, glossary: dict[str, str], correct=None, split=Non
 
 
 def is_follow_up(question: str) -> bool:
+    """Whether the question leans on the one before it: it opens with "en", "maar", "dus" …,
+    or is short, or points back with one of its first six words ("dat", "die", "ze", "daar",
+    "zo'n") - unless the question itself names what the short question is about or what the
+    word points at: "Wat is een nevenvestiging en wie moet daar toestemming voor geven?",
+    "Mijn dochter is doof. Heeft ze recht op …?", "Klopt het dat de inspectie …?"."""
     q = fold(question).strip()
-    toks = words(q)
     if q.startswith(_FOLLOW_START):
         return True
-    return len(content_words(q)) <= 3 or any(t in _FOLLOW_UP for t in toks[:6])
+    raw = _RAW_WORD.findall(question.replace("’", "'"))
+    toks = [fold(t) for t in raw]
+    words_only = [i for i, t in enumerate(toks) if t[0].isalnum()]
+    nouns = _nouns(toks)
+    if len(content_words(q)) <= 3 and not nouns:
+        return True
+    for n, i in enumerate(words_only[:6]):
+        if toks[i] in _FOLLOW_UP and not _bound(i, n, toks, raw, nouns):
+            return True
+    return any(pair in _ABOUT_THAT for pair in pairwise(toks))
+
+
+def _nouns(toks: list[str]) -> list[int]:
+    """Positions of words a determiner makes nouns ("een nevenvestiging", "mijn dochter")."""
+    function = function_words()
+    return [i for i in range(1, len(toks)) if toks[i - 1] in _DETERMINERS
+            and toks[i][0].isalnum() and toks[i] not in function and toks[i] not in _NO_NOUN]
+
+
+# no noun, nor an adjective before one: "het dan", "een paar"
+_NO_NOUN = _FOLLOW_UP | {"dan", "wel", "nog", "ook", "eigenlijk", "gewoon", "er", "daar", "hier",
+                         "niks", "iets", "paar", "beetje"}
+
+
+def _bound(i: int, n: int, toks: list[str], raw: list[str], nouns: list[int]) -> bool:
+    """Whether the pointing word at ``i`` (the ``n``-th word) points inside the question."""
+    tok = toks[i]
+    nxt = toks[i + 1] if i + 1 < len(toks) else "?"
+    before = [j for j in nouns if j < i]
+    if tok == "dat":  # "Klopt het dat de inspectie …", "het gevoel dat …": a clause
+        return n > 0 and (nxt in _CLAUSE_OPENERS or (bool(before) and before[-1] == i - 1))
+    if tok == "die":  # "een regio die …", "mijn zoon die …": a relative pronoun
+        return bool(before) and before[-1] == i - 1
+    if tok in _PERSONAL:  # "Mijn dochter is doof. Heeft ze …"; "Siméa haar adviezen"
+        return any(toks[j - 1] in _POSSESSIVES for j in before) \
+            or (i > 1 and raw[i - 1][:1].isupper() and toks[i - 2][0].isalnum())
+    if tok in _THERE:  # "Wat is een nevenvestiging en wie moet daar …"
+        return bool(before) and any(t in ("en", ",", ".", "?") for t in toks[before[-1]:i])
+    return False
 
 
 def condense(question: str, history: Sequence[Turn]) -> str:

@@ -1,4 +1,4 @@
-"""python -m eval run | report | compare | all | calibrate | bench  (see --help)."""
+"""python -m eval run | report | compare | all | calibrate | checks | chain | bench  (--help)."""
 
 from __future__ import annotations
 
@@ -48,6 +48,22 @@ def cmd_run(args) -> int:
     records = run_system(system, questions, conversations, _progress(args.quiet))
     write_run(records, Path(args.out))
     print(f"wrote {len(records)} records to {args.out}")
+    return 0
+
+
+def cmd_chain(args) -> int:
+    from eval.chain import SKIP, chained, compare, table
+    from eval.metrics import load_corpus, load_gold
+    from eval.runner import build_system, read_jsonl, run_system
+
+    settings = _settings(args)
+    questions = _limit(read_jsonl(Path(args.questions)), args.limit)
+    system = build_system("project", settings)
+    alone = run_system(system, [q for q in questions if q.get("type") not in SKIP], (),
+                       _progress(args.quiet))
+    after = run_system(system, [], chained(questions), _progress(args.quiet))
+    corpus = load_corpus(Path(args.corpus) if args.corpus else settings.corpus_dir)
+    print(table(compare(alone, after, load_gold(Path(args.questions)), corpus)))
     return 0
 
 
@@ -193,6 +209,14 @@ def parser() -> argparse.ArgumentParser:
                    help="statements are a stretch of about two thirds of their sentence")
     p.set_defaults(func=lambda a: __import__("eval.checks", fromlist=["main"]).main(
         a.data, a.n, a.seed, a.show, a.more_phrasings, a.partial))
+
+    p = sub.add_parser("chain", help="questions asked alone and right after another one")
+    p.add_argument("--questions", default=str(QUESTIONS))
+    p.add_argument("--data")
+    p.add_argument("--corpus")
+    p.add_argument("--limit", type=int, help="only the first N questions")
+    p.add_argument("-q", "--quiet", action="store_true")
+    p.set_defaults(func=cmd_chain)
 
     p = sub.add_parser("bench", help="speed and memory benchmarks (Markdown)")
     p.add_argument("rest", nargs=argparse.REMAINDER)

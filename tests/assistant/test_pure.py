@@ -82,6 +82,35 @@ def test_follow_ups_are_condensed_with_the_previous_subject():
     assert condense("en wie betaalt dat?", []) == "en wie betaalt dat?"
 
 
+@pytest.mark.parametrize("question", [
+    "Is er een regio die daar al mee aan de slag is gegaan?",  # "die" binds "regio", not "daar"
+    "Gaat die begeleider dan vooral apart met hem aan de slag?",
+    "Moet hij dan worden uitgeschreven bij de so-school?",
+    "Andere ouders zeggen dat het ten koste gaat van hun kinderen. Klopt dat?",
+    "Is het gemeten dat leerlingen er beter van worden, of is dat alleen een gevoel?",
+    "Wie betaalt het dan meestal wel?",  # short, and it names nothing
+])
+def test_a_question_that_points_back_is_a_follow_up(question):
+    assert is_follow_up(question)
+
+
+@pytest.mark.parametrize("question", [
+    # the question names what its "daar", "ze", "die", "haar" point at
+    "Wat is een nevenvestiging en wie moet daar toestemming voor geven?",
+    "Mijn dochter heeft TOS. Kan ze naar een gewone middelbare school?",
+    "Hoe vraag ik een vrijstelling aan voor mijn zoon die niet naar school kan?",
+    "Waarom presenteert Siméa haar adviezen niet als harde eisen?",
+    # "dat" opens a clause here, it points at nothing
+    "Klopt het dat de inspectie in 2023 een themaonderzoek deed?",
+    "Ik heb het gevoel dat school beslist zonder ons. Wat kunnen we doen?",
+])
+def test_a_question_that_names_its_own_subject_is_no_follow_up(question):
+    history = [Turn("Tot wanneer loopt de experimenteerregeling?", "...",
+                    "Tot wanneer loopt de experimenteerregeling?")]
+    assert not is_follow_up(question)
+    assert condense(question, history) == question
+
+
 @pytest.mark.parametrize("question, expected", [
     ("Kan ik dit citeren: 'Er mag in principe 60% van het lesprogramma op de andere school "
      "worden gevolgd.'?", "Er mag in principe 60% van het lesprogramma op de andere school "
