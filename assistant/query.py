@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
+from assistant.glossary import CURATED
 from assistant.lexical import content_words, function_words, words
 from assistant.text import fold
 from assistant.types import Turn
@@ -31,6 +32,17 @@ _CLAUSE_OPENERS = _DETERMINERS - {"die", "dat"} | {
 # anywhere in a question, "klopt dat", "is dat" ask about what was said before: "Andere
 # ouders zeggen dat … Klopt dat?", "… of is dat alleen een gevoel van de leraren?"
 _ABOUT_THAT = {("klopt", "dat"), ("is", "dat"), ("was", "dat")}
+# "Hoe zit dat bij het so?", "Wie betaalt dat dan?": a question word and a verb, then "dat"
+_QUESTION_WORDS = {"hoe", "wie", "wat", "waarom", "wanneer", "waar", "welke", "hoeveel"}
+# a short question names its own subject with a new noun ("een TLV", "mijn dochter"), a name
+# ("Siméa"), or as a definition ("Wat is symbiose?"); "Wat zijn de voorwaarden?", "Wat is
+# nodig?" lean on the question before
+_INTRODUCING = {"een", "mijn", "onze", "ons", "uw", "je", "jouw"}
+_DEFINING = re.compile(r"^(?:wat|wie) (?:is|zijn|betekent|betekenen) (?P<rest>[^?.!;]+)")
+_ADJECTIVE_ENDS = ("ig", "ijk", "baar", "isch", "end", "ief", "loos")
+# the abbreviations people type ("Wat is de rol van het swv?"): each names a subject
+_ABBREVIATIONS = {k for k in CURATED if len(k) <= 4 and k.isalpha() and k != "juf"} | {
+    "d/sh", "ib'er"}
 _RAW_WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)?|[,;:.?!]")
 
 
@@ -91,11 +103,13 @@ def is_follow_up(question: str) -> bool:
     toks = [fold(t) for t in raw]
     words_only = [i for i, t in enumerate(toks) if t[0].isalnum()]
     nouns = _nouns(toks)
-    if len(content_words(q)) <= 3 and not nouns:
+    bound = {i for n, i in enumerate(words_only)
+             if toks[i] in _FOLLOW_UP and _bound(i, n, toks, raw, nouns)}
+    claim = any(toks[i] == "dat" for i in bound)  # "Klopt het dat de inspectie …?"
+    if len(content_words(q)) <= 3 and not claim and not _names_subject(q, toks, raw, nouns):
         return True
-    for n, i in enumerate(words_only[:6]):
-        if toks[i] in _FOLLOW_UP and not _bound(i, n, toks, raw, nouns):
-            return True
+    if any(toks[i] in _FOLLOW_UP and i not in bound for i in words_only[:6]):
+        return True
     return any(pair in _ABOUT_THAT for pair in pairwise(toks))
 
 
@@ -111,12 +125,27 @@ _NO_NOUN = _FOLLOW_UP | {"dan", "wel", "nog", "ook", "eigenlijk", "gewoon", "er"
                          "niks", "iets", "paar", "beetje"}
 
 
+def _names_subject(q: str, toks: list[str], raw: list[str], nouns: list[int]) -> bool:
+    """Whether a short question names what it is about itself (see ``_INTRODUCING``)."""
+    if any(toks[j - 1] in _INTRODUCING for j in nouns) or _ABBREVIATIONS.intersection(toks):
+        return True
+    if any(raw[i][:1].isupper() and toks[i - 1][0].isalnum() and toks[i] not in _FOLLOW_UP
+           for i in range(1, len(toks))):
+        return True
+    m = _DEFINING.match(q)
+    rest = words(m.group("rest")) if m else []
+    return bool(rest) and rest[0] not in _DETERMINERS and rest[0] not in _FOLLOW_UP \
+        and rest[-1] not in function_words() and not rest[-1].endswith(_ADJECTIVE_ENDS)
+
+
 def _bound(i: int, n: int, toks: list[str], raw: list[str], nouns: list[int]) -> bool:
     """Whether the pointing word at ``i`` (the ``n``-th word) points inside the question."""
     tok = toks[i]
     nxt = toks[i + 1] if i + 1 < len(toks) else "?"
     before = [j for j in nouns if j < i]
     if tok == "dat":  # "Klopt het dat de inspectie …", "het gevoel dat …": a clause
+        if n == 2 and next(t for t in toks if t[0].isalnum()) in _QUESTION_WORDS:
+            return False
         return n > 0 and (nxt in _CLAUSE_OPENERS or (bool(before) and before[-1] == i - 1))
     if tok == "die":  # "een regio die …", "mijn zoon die …": a relative pronoun
         return bool(before) and before[-1] == i - 1

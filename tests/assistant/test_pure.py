@@ -89,6 +89,8 @@ def test_follow_ups_are_condensed_with_the_previous_subject():
     "Andere ouders zeggen dat het ten koste gaat van hun kinderen. Klopt dat?",
     "Is het gemeten dat leerlingen er beter van worden, of is dat alleen een gevoel?",
     "Wie betaalt het dan meestal wel?",  # short, and it names nothing
+    "Wat zijn de voorwaarden?",  # short, and "de" points at something said before
+    "Hoe zit dat bij het so?",  # a question word and a verb, then "dat"
 ])
 def test_a_question_that_points_back_is_a_follow_up(question):
     assert is_follow_up(question)
@@ -103,6 +105,11 @@ def test_a_question_that_points_back_is_a_follow_up(question):
     # "dat" opens a clause here, it points at nothing
     "Klopt het dat de inspectie in 2023 een themaonderzoek deed?",
     "Ik heb het gevoel dat school beslist zonder ons. Wat kunnen we doen?",
+    # short, but it names its subject: a definition, an abbreviation, a name, a claim
+    "Wat is symbiose?",
+    "Wat is de rol van het swv?",
+    "Wat doet Siméa?",
+    "Klopt het dat de inspectie toezicht houdt?",
 ])
 def test_a_question_that_names_its_own_subject_is_no_follow_up(question):
     history = [Turn("Tot wanneer loopt de experimenteerregeling?", "...",
