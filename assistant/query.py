@@ -32,6 +32,9 @@ _CLAUSE_OPENERS = _DETERMINERS - {"die", "dat"} | {
 # anywhere in a question, "klopt dat", "is dat" ask about what was said before: "Andere
 # ouders zeggen dat … Klopt dat?", "… of is dat alleen een gevoel van de leraren?"
 _ABOUT_THAT = {("klopt", "dat"), ("is", "dat"), ("was", "dat")}
+# "op dit moment", "dit schooljaar", "deze week": now, not something said before ("op dat
+# moment" does point back)
+_TIMES = {"moment", "jaar", "schooljaar", "week", "maand", "periode", "tijd", "fase", "keer"}
 # "Hoe zit dat bij het so?", "Wie betaalt dat dan?": a question word and a verb, then "dat"
 _QUESTION_WORDS = {"hoe", "wie", "wat", "waarom", "wanneer", "waar", "welke", "hoeveel"}
 # a short question names its own subject with a new noun ("een TLV", "mijn dochter"), a name
@@ -143,6 +146,8 @@ def _bound(i: int, n: int, toks: list[str], raw: list[str], nouns: list[int]) ->
     tok = toks[i]
     nxt = toks[i + 1] if i + 1 < len(toks) else "?"
     before = [j for j in nouns if j < i]
+    if tok in ("dit", "deze") and nxt in _TIMES:
+        return True
     if tok == "dat":  # "Klopt het dat de inspectie …", "het gevoel dat …": a clause
         if n == 2 and next(t for t in toks if t[0].isalnum()) in _QUESTION_WORDS:
             return False

@@ -91,6 +91,7 @@ def test_follow_ups_are_condensed_with_the_previous_subject():
     "Wie betaalt het dan meestal wel?",  # short, and it names nothing
     "Wat zijn de voorwaarden?",  # short, and "de" points at something said before
     "Hoe zit dat bij het so?",  # a question word and a verb, then "dat"
+    "Wat gebeurt er op dat moment met de tlv?",  # "dat moment" is one said before
 ])
 def test_a_question_that_points_back_is_a_follow_up(question):
     assert is_follow_up(question)
@@ -110,6 +111,7 @@ def test_a_question_that_points_back_is_a_follow_up(question):
     "Wat is de rol van het swv?",
     "Wat doet Siméa?",
     "Klopt het dat de inspectie toezicht houdt?",
+    "Hoeveel thuiszitters zijn er op dit moment in Nederland?",  # "dit moment" is now
 ])
 def test_a_question_that_names_its_own_subject_is_no_follow_up(question):
     history = [Turn("Tot wanneer loopt de experimenteerregeling?", "...",
