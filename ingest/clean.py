@@ -46,7 +46,8 @@ def page_lines(pages: list[Page]) -> list[list[Line]]:
     for page in pages:
         lines = []
         for raw in normalize(page.text).split("\n"):
-            stripped = raw.strip()
+            # U+FFFD: a character or icon the PDF's font left unmapped ("�TIP: …")
+            stripped = raw.replace("\ufffd", "").strip()
             bullet = bool(stripped) and stripped[0] in BULLET_GLYPHS
             if bullet:
                 stripped = stripped.lstrip(BULLET_GLYPHS + " ")

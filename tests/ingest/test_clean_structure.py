@@ -56,6 +56,12 @@ def test_cleaning_removes_furniture_but_no_words():
         assert f"met {i * 7} leerlingen." in st.text
 
 
+def test_characters_the_pdf_did_not_map_are_not_quoted():
+    st = _structured(CORPUS / "handreiking-ontwikkelagenda-inclusiever-onderwijs.txt")
+    assert "\ufffd" not in st.text
+    assert "TIP: Gemeenten en schoolbesturen zijn samen verantwoordelijk" in st.text
+
+
 def test_hyphen_before_conjunction_is_kept():
     pages = [Page(None, None, "tussen speciaal-\nen regulier onderwijs en het VN-\nverdrag")]
     st = structure(drop_furniture(page_lines(pages)), "txt")
