@@ -30,7 +30,8 @@ _CLAUSE_OPENERS = _DETERMINERS - {"die", "dat"} | {
     "volgens", "in", "op", "bij", "voor", "na", "tot", "met", "door", "als", "scholen",
     "leerlingen", "ouders", "kinderen"}
 # anywhere in a question, "klopt dat", "is dat" ask about what was said before: "Andere
-# ouders zeggen dat … Klopt dat?", "… of is dat alleen een gevoel van de leraren?"
+# ouders zeggen dat … Klopt dat?", "… of is dat alleen een gevoel van de leraren?" - unless
+# the question introduced its own subject before them ("… op een vo-school … Is dat …?")
 _ABOUT_THAT = {("klopt", "dat"), ("is", "dat"), ("was", "dat")}
 # "op dit moment", "dit schooljaar", "deze week": now, not something said before ("op dat
 # moment" does point back)
@@ -113,7 +114,9 @@ def is_follow_up(question: str) -> bool:
         return True
     if any(toks[i] in _FOLLOW_UP and i not in bound for i in words_only[:6]):
         return True
-    return any(pair in _ABOUT_THAT for pair in pairwise(toks))
+    introduced = [j for j in nouns if toks[j - 1] in _INTRODUCING]
+    return any(pair in _ABOUT_THAT and not (introduced and introduced[0] < i)
+               for i, pair in enumerate(pairwise(toks)))
 
 
 def _nouns(toks: list[str]) -> list[int]:

@@ -112,6 +112,8 @@ def test_a_question_that_points_back_is_a_follow_up(question):
     "Wat doet Siméa?",
     "Klopt het dat de inspectie toezicht houdt?",
     "Hoeveel thuiszitters zijn er op dit moment in Nederland?",  # "dit moment" is now
+    # "is dat" after the question introduced its own subject ("een vo-school")
+    "Ik ben mentor op een vo-school met twee leerlingen met TOS. Is dat een probleem?",
 ])
 def test_a_question_that_names_its_own_subject_is_no_follow_up(question):
     history = [Turn("Tot wanneer loopt de experimenteerregeling?", "...",
