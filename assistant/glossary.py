@@ -51,6 +51,9 @@ CURATED: dict[str, str] = {
     "juf": "leraar",
     "meester": "leraar",
     "thuiszitter": "thuiszitten verzuim",
+    # what the documents call D/SH and cluster 2
+    "doof": "doof of slechthorend D/SH cluster 2",
+    "slechthorend": "doof of slechthorend D/SH cluster 2",
     "gewone school": "reguliere school regulier onderwijs",
     # how parents say what the documents call symbiose or a phased transfer
     "deels": "deel van het onderwijs symbiose",
