@@ -11,11 +11,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ingest.readers import Page
 
-BULLET_GLYPHS = "\uf0b7\uf0a7\uf076\uf0d8\uf0fc\uf0e0•▪◦●■□➢►▶\u2023\u2043"
+BULLET_GLYPHS = "\uf0b7\uf0a7\uf076\uf0d8\uf0fc\uf0e0•▪◦●■□➢►▶\u2023\u2043✔✓➤➔◆♦○"
 _PAGE_NUMBER = re.compile(
     r"^\s*(?:[-–—]\s*)?(?:pagina|page|blz\.?|p\.)?\s*\d{1,4}(?:\s*(?:/|van|of)\s*\d{1,4})?"
     r"(?:\s*[-–—])?\s*$",
@@ -94,4 +94,32 @@ def drop_furniture(pages: list[list[Line]]) -> list[Line]:
                 seen_links.add(key)
             out.append(ln)
         out.append(Line("", ln.page if lines else None))  # a page end is a paragraph break
+    return _lists_without_bullets(out)
+
+
+_LIST_RUN = 3  # lines in a row that make a list
+_ITEM_CHARS = 80
+
+
+def _lists_without_bullets(lines: list[Line]) -> list[Line]:
+    """Lines after a colon that all open with the same word and end without punctuation are
+    list items whose bullets the PDF lost ("… bevorderen voor:" / "leerlingen met een TOS" /
+    "leerlingen die doof of slechthorend (D/SH) zijn" / …); else they are read as one sentence."""
+    out = list(lines)
+    for i, ln in enumerate(lines):
+        if not ln.text.rstrip().endswith(":"):
+            continue
+        j = i + 1
+        while j < len(lines) and not lines[j].text:
+            j += 1
+        run = []
+        while j < len(lines) and lines[j].text and not lines[j].bullet:
+            run.append(j)
+            j += 1
+        texts = [lines[k].text.strip() for k in run]
+        if len(run) >= _LIST_RUN and len({t.split()[0].casefold() for t in texts}) == 1 \
+                and all(len(t) <= _ITEM_CHARS and (t[-1].isalnum() or t.endswith(")"))
+                        for t in texts):
+            for k in run:
+                out[k] = replace(lines[k], bullet=True)
     return out

@@ -62,6 +62,21 @@ def test_characters_the_pdf_did_not_map_are_not_quoted():
     assert "TIP: Gemeenten en schoolbesturen zijn samen verantwoordelijk" in st.text
 
 
+def test_lists_whose_bullets_the_pdf_lost_stay_lists():
+    text = ("Wij zetten ons in voor:\n\nleerlingen met een taalontwikkelingsstoornis (TOS)\n"
+            "leerlingen die doof of slechthorend zijn\nleerlingen met een beperking in horen\n\n"
+            "Belangrijke aandachtspunten:\n\u2714 Betrek ouders bij alle keuzes\n"
+            "\u2714 Maak de wensen van ouders het uitgangspunt\n\n"
+            "De overheid heeft verdragen getekend:\nIn deze verdragen is het recht op onderwijs\n"
+            "vastgelegd en de overheid heeft zelf\nplannen opgesteld voor scholen.\n")
+    st = structure(drop_furniture(page_lines([Page(None, None, text)])), "txt")
+    assert "(TOS)\nleerlingen die doof of slechthorend zijn\nleerlingen met" in st.text
+    assert "\u2714" not in st.text
+    assert "keuzes\nMaak de wensen" in st.text
+    # wrapped prose after a colon stays one paragraph
+    assert "getekend: In deze verdragen is het recht op onderwijs vastgelegd en" in st.text
+
+
 def test_hyphen_before_conjunction_is_kept():
     pages = [Page(None, None, "tussen speciaal-\nen regulier onderwijs en het VN-\nverdrag")]
     st = structure(drop_furniture(page_lines(pages)), "txt")
