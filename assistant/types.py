@@ -136,7 +136,8 @@ class Citation:
             parts.append(self.section)
         if self.page:
             parts.append(f"p. {self.page}")
-        parts.append(f"“{self.quote}”")
+        quote = "\n    ".join(ln.strip() for ln in self.quote.splitlines() if ln.strip())
+        parts.append(f"“{quote}”")  # a quote of several lines: the next ones indented
         return " — ".join(parts)
 
     def reference(self) -> str:

@@ -309,3 +309,11 @@ def test_a_claim_with_we_is_checked_when_the_documents_say_it_like_that():
     assert extract_statement(question, lambda text: text == claim) == claim  # the ministry's "we"
     assert extract_statement("Klopt het dat we dan zelf het vervoer moeten betalen?",
                              lambda text: False) is None
+
+
+def test_a_citation_of_several_lines_keeps_them_under_its_number():
+    c = Citation(1, "c1", "werkagenda.txt", "Werkagenda", "Tijdpad", "12",
+                 "Voorjaar 2027: Wetsvoorstel wordt ingediend\nVoorjaar 2029: Inwerkingtreding")
+    lines = c.render().splitlines()
+    assert lines[0].startswith("[1] Werkagenda — Tijdpad — p. 12 — “Voorjaar 2027")
+    assert lines[1] == "    Voorjaar 2029: Inwerkingtreding”"
