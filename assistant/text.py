@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
-# glyphs PDF extraction leaves in front of list items
-_BULLET_GLYPHS = "\uf0b7\uf0a7\uf076\uf0d8\uf0fc•▪◦●■□➢►▶"
+# glyphs PDF extraction leaves in front of list items; U+FFFD: one the PDF's font left unmapped
+BULLET_GLYPHS = "\uf0b7\uf0a7\uf076\uf0d8\uf0fc\uf0e0•▪◦●■□➢►▶\u2023\u2043✔✓➤➔◆♦○\ufffd"
 _WS = re.compile(r"\s+")
 _HYPHEN_JOIN = re.compile(r"(?<=\w)[-\u00ad]\s*(?=\w)")
 _QUOTES = str.maketrans({"‘": "'", "’": "'", "‚": "'", "“": '"', "”": '"', "„": '"', "´": "'",
@@ -36,7 +36,7 @@ def match_key(text: str) -> str:
     and their order are kept, so a changed number or name never matches.
     """
     text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
-    text = "".join(" " if c in _BULLET_GLYPHS else c for c in text)
+    text = "".join(" " if c in BULLET_GLYPHS else c for c in text)
     text = _HYPHEN_JOIN.sub("", text)
     return fold_ws(text)
 
@@ -64,7 +64,8 @@ ABBREVIATIONS = {
 }
 
 _SENT_END = re.compile(r"([.!?…])([\"'”’)\]]*)(\s+)(?=[\"'“‘(\[]?[A-ZÀ-Þ0-9\uf0b7•▪–-])")
-_LINE_BREAK_BLOCK = re.compile(r"\n\s*\n|\n(?=\s*[\uf0b7•▪◦●■➢►▶\-–]\s)|\n(?=\s*\d+[.)]\s)")
+_LINE_BREAK_BLOCK = re.compile(
+    rf"\n\s*\n|\n(?=\s*[{re.escape(BULLET_GLYPHS)}\-–]\s)|\n(?=\s*\d+[.)]\s)")
 
 
 def _is_abbreviation(text: str, dot_pos: int) -> bool:
@@ -108,7 +109,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
         spans.append((b_start + cur, b_end))
     out = []
     for s, e in spans:
-        while s < e and (text[s].isspace() or text[s] in _BULLET_GLYPHS
+        while s < e and (text[s].isspace() or text[s] in BULLET_GLYPHS
                          or (text[s] in "-*–" and text[s + 1:s + 2] == " ")):  # list markers
             s += 1
         while e > s and text[e - 1].isspace():

@@ -13,9 +13,9 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass, replace
 
+from assistant.text import BULLET_GLYPHS
 from ingest.readers import Page
 
-BULLET_GLYPHS = "\uf0b7\uf0a7\uf076\uf0d8\uf0fc\uf0e0•▪◦●■□➢►▶\u2023\u2043✔✓➤➔◆♦○"
 _PAGE_NUMBER = re.compile(
     r"^\s*(?:[-–—]\s*)?(?:pagina|page|blz\.?|p\.)?\s*\d{1,4}(?:\s*(?:/|van|of)\s*\d{1,4})?"
     r"(?:\s*[-–—])?\s*$",

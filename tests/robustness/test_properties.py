@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from assistant.checker import _TOKEN, differences
-from assistant.text import _BULLET_GLYPHS, contains_verbatim, match_key, sentence_spans
+from assistant.text import BULLET_GLYPHS, contains_verbatim, match_key, sentence_spans
 from ingest.chunking import ChunkParams, split_into_chunks, split_into_units
 from ingest.clean import drop_furniture, normalize, page_lines
 from ingest.readers import Page
@@ -36,7 +36,7 @@ def is_layout(text: str, i: int) -> bool:
     """Whitespace, a bullet glyph, or a list marker ("- ", "* ", "– "): formatting that the
     sentence splitter leaves out of quotes. Everything else is content."""
     ch = text[i]
-    return (ch.isspace() or ch in _BULLET_GLYPHS
+    return (ch.isspace() or ch in BULLET_GLYPHS
             or (ch in "-*–" and text[i + 1:i + 2] == " "))
 
 
