@@ -16,7 +16,7 @@ from assistant import messages as msg
 from assistant.answering import Draft
 from assistant.config import AnswerSettings
 from assistant.lexical import analyze, words
-from assistant.text import fold, sentence_spans, words_key
+from assistant.text import fold, quoted, sentence_spans, words_key
 from assistant.types import Citation, Passage, Style
 
 # "Waar kunt u verder terecht?" for parents: a sentence on what the samenwerkingsverband, the
@@ -85,13 +85,6 @@ def _quotable(sentence: str) -> bool:
     end = sentence.rstrip(" *_\"”’'")
     return not (links >= 2 or (tokens and links / len(tokens) > 0.3)
                 or end.endswith(("-", "...", "…")) or _FIGURE.match(sentence))
-
-
-def _quoted(quote: str) -> str:
-    """“quote”, without doubling the quotation marks of a quote that is itself a quotation."""
-    opening = "" if quote.startswith(("“", '"', "„")) else "“"
-    closing = "" if quote.endswith(("”", '"')) else "”"
-    return f"{opening}{quote}{closing}"
 
 
 def _lines(quote: str, prefix: str) -> str:
@@ -232,11 +225,11 @@ class ExtractiveAnswerer:
     @staticmethod
     def _line(style: Style, cit: Citation) -> str:
         if style == "leraar":
-            return f"> {_lines(_quoted(cit.quote), '> ')} [{cit.n}]"
+            return f"> {_lines(quoted(cit.quote), '> ')} [{cit.n}]"
         if style == "beleid":
             where = " — ".join(x for x in (cit.section, f"p. {cit.page}" if cit.page else None)
                                if x)
-            return (f"- {_lines(_quoted(cit.quote), '  ')} [{cit.n}]"
+            return (f"- {_lines(quoted(cit.quote), '  ')} [{cit.n}]"
                     + (f" ({where})" if where else ""))
         return f"- {_lines(cit.quote, '  ')} [{cit.n}]"
 

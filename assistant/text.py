@@ -41,6 +41,13 @@ def match_key(text: str) -> str:
     return fold_ws(text)
 
 
+def quoted(quote: str) -> str:
+    """“quote”, without doubling the quotation marks of a quote that is itself a quotation."""
+    opening = "" if quote.startswith(("“", '"', "„")) else "“"
+    closing = "" if quote.endswith(("”", '"')) else "”"
+    return f"{opening}{quote}{closing}"
+
+
 def words_key(text: str) -> str:
     """``match_key`` with letter case folded: the same words in the same order ("Er mag …" in
     a document, "er mag …" after "Klopt het dat")."""

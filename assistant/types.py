@@ -6,6 +6,8 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import Literal
 
+from assistant.text import quoted
+
 Style = Literal["ouder", "leraar", "beleid"]
 STYLES: tuple[Style, ...] = ("ouder", "leraar", "beleid")
 
@@ -137,7 +139,7 @@ class Citation:
         if self.page:
             parts.append(f"p. {self.page}")
         quote = "\n    ".join(ln.strip() for ln in self.quote.splitlines() if ln.strip())
-        parts.append(f"“{quote}”")  # a quote of several lines: the next ones indented
+        parts.append(quoted(quote))  # a quote of several lines: the next ones indented
         return " — ".join(parts)
 
     def reference(self) -> str:

@@ -21,6 +21,7 @@ _LIST_ITEM = re.compile(r"^(?:[-*–•]\s+|\(?(?:\d{1,2}|[a-z]|i{1,3}|iv|vi{0,3
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 _JOIN_KEEP_SPACE = {"en", "of", "tot", "t/m", "naar", "als", "dan", "noch"}
 _SENTENCE_END = (".", "!", "?", ":", ";")
+_DASHES = "–—"  # inside a sentence that a line break cut; "-" stays a list marker
 
 
 @dataclass
@@ -165,6 +166,9 @@ def to_blocks(lines: list[Line], kind: str) -> list[Block]:
             continue
         bare_heading = False
         starts_item = ln.bullet or bool(_LIST_ITEM.match(text))
+        if starts_item and not ln.bullet and text[0] in _DASHES and current is not None \
+                and current.kind == "para" and not current.text.rstrip().endswith(_SENTENCE_END):
+            starts_item = False  # "… doorbraakthema Onderwijs" / "– Jeugdhulp ingericht."
         if current is None and not starts_item and _runs_on(blocks, text):
             current = blocks[-1]  # a page end or blank line cut this sentence in two
             current.text = _join(current.text, text, vocab)
