@@ -77,6 +77,14 @@ def test_lists_whose_bullets_the_pdf_lost_stay_lists():
     assert "getekend: In deze verdragen is het recht op onderwijs vastgelegd en" in st.text
 
 
+def test_a_dash_that_opens_a_line_inside_a_sentence_is_no_list_item():
+    text = ("In de stad is het thema Onderwijs\n– Jeugdhulp ingericht. Dat werkt.\n\n"
+            "De punten:\n- eerste punt\n- tweede punt\n")
+    st = structure(drop_furniture(page_lines([Page(None, None, text)])), "txt")
+    assert "het thema Onderwijs – Jeugdhulp ingericht." in st.text
+    assert "- eerste punt\n- tweede punt" in st.text  # "-" stays a list marker
+
+
 def test_hyphen_before_conjunction_is_kept():
     pages = [Page(None, None, "tussen speciaal-\nen regulier onderwijs en het VN-\nverdrag")]
     st = structure(drop_furniture(page_lines(pages)), "txt")
