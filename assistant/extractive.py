@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import zip_longest
 
 from assistant import messages as msg
 from assistant.answering import Draft
@@ -29,6 +30,10 @@ _ROLE = re.compile(r"\b(?:rol|verantwoordelijk\w*|afspraken|toestemming|arrangee
                    r"moeten)\b", re.I)
 _NOT_ROLE = re.compile(r"\b(?:zegt|zeggen|geeft|geven|schoolleiders|procent|driekwart|helft|"
                        r"actienemer\w*)\b|%", re.I)
+# a quote scores at least this share of the best sentence's score
+_SCORE_FLOOR = 0.55
+# "Wat is het verschil tussen symbiose en een nevenvestiging?": quotes alternate between the sides
+_BETWEEN = re.compile(r"\bverschil(?:len)? tussen (?P<a>.+?) en (?P<b>.+?)(?:[?!.,;]|$)")
 # A sentence that opens with one of these carries on the one before it ("Daarom ...").
 _CONTINUES = re.compile(r"^(?:daarom|daardoor|hierdoor|dus|op deze manier|zo |hiermee|daarmee|"
                         r"daarbij|bovendien|want|omdat|doordat)\b", re.I)
@@ -166,7 +171,7 @@ class ExtractiveAnswerer:
         per_chunk: dict[str, int] = {}
         keys: list[str] = []  # the text of every quote so far, continuation included
         for c in cands:
-            if len(chosen) >= self.settings.max_sentences or c.score < 0.55 * best:
+            if len(chosen) >= self.settings.max_sentences or c.score < _SCORE_FLOOR * best:
                 break
             cid = c.passage.chunk.id
             key = words_key(c.text)
@@ -184,10 +189,33 @@ class ExtractiveAnswerer:
             chosen.append(c)
         return chosen
 
+    def _both_sides(self, question: str, cands: list[Candidate], chosen: list[Candidate]
+                    ) -> list[Candidate]:
+        """For "het verschil tussen A en B": the quotes alternate between sentences on one side
+        and on the other, each side's best first, and only then come sentences that name both
+        (they tend to say how the two relate, not what each is). Only sentences that ``select``
+        would take on their score."""
+        m = _BETWEEN.search(fold(question))
+        if not m or not chosen:
+            return chosen
+        a, b = (set(self.index.query_terms(m.group(x))) for x in ("a", "b"))
+        a, b = a - b, b - a
+        if not a or not b:
+            return chosen
+        pool = [c for c in cands if c.score >= _SCORE_FLOOR * cands[0].score]
+        terms = [set(analyze(c.text)) for c in pool]
+        only_a = [c for c, t in zip(pool, terms) if t & a and not t & b]
+        only_b = [c for c, t in zip(pool, terms) if t & b and not t & a]
+        if not only_a or not only_b:
+            return chosen
+        alternating = [c for pair in zip_longest(only_a, only_b) for c in pair if c is not None]
+        rest = [c for c in pool if all(c is not x for x in alternating)]
+        return self.select(alternating + rest)
+
     # --- rendering --------------------------------------------------------------------------
     def answer(self, question: str, passages: Sequence[Passage], style: Style) -> Draft:
         cands = self.candidates(question, passages)
-        chosen = self.select(cands)
+        chosen = self._both_sides(question, cands, self.select(cands))
         if not chosen:
             return Draft(msg.NOT_IN_DOCUMENTS, [], abstained=True)
         # best first: documents, and inside a document its passages, by their best quote;

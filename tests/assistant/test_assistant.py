@@ -292,6 +292,13 @@ def test_parents_wording_finds_the_rule_and_headings_are_not_quoted(assistant_se
         assert c.quote.strip() != last_heading.strip()
 
 
+def test_a_comparison_quotes_both_sides_before_what_names_both(assistant_session):
+    answer = assistant_session.ask("Wat is het verschil tussen symbiose en een nevenvestiging?")
+    quotes = [c.quote.casefold() for c in answer.citations]
+    sides = [("symbiose" in q, "nevenvestiging" in q) for q in quotes]
+    assert (True, False) in sides[:2] and (False, True) in sides[:4], answer.text
+
+
 def test_a_follow_up_weighs_its_own_words_in_the_dense_query(assistant_session):
     index = assistant_session.index
     condensed = index.query("En wanneer wordt dat ingediend? (Tot wanneer loopt de huidige "
