@@ -73,6 +73,9 @@ def _headings(section: str | None) -> set[str]:
 
 
 _LINK = re.compile(r"://|^\(?www\.|\w\.(?:nl|com|org|eu|be|gov|int)\b", re.I)
+# fewer words than this and no sentence end: a label ("Steunpunt Passend Onderwijs",
+# "Voldoende financiële middelen"), not a statement
+_LABEL_WORDS = 5
 _FIGURE = re.compile(r"^\W*(?:figuur|tabel|grafiek)\s+\d", re.I)
 
 
@@ -88,7 +91,8 @@ def _quotable(sentence: str) -> bool:
     tokens = sentence.split()
     links = sum(bool(_LINK.search(t)) for t in tokens)
     end = sentence.rstrip(" *_\"”’'")
-    return not (links >= 2 or (tokens and links / len(tokens) > 0.3)
+    label = len(tokens) < _LABEL_WORDS and not end.endswith((".", "!", "?", ":", ";", ")"))
+    return not (links >= 2 or (tokens and links / len(tokens) > 0.3) or label
                 or end.endswith(("-", "...", "…")) or _FIGURE.match(sentence))
 
 

@@ -222,6 +222,9 @@ def test_quotes_are_statements_shown_once_and_whole():
     assert not _quotable("**Leerlingen met en zonder extra ondersteuningsbehoeften krijgen...**")
     assert not _quotable("**Figuur 3** Beschrijving van de mate waarin leerlingen samen leren")
     assert _quotable("Er mag in principe 60% van het lesprogramma elders worden gevolgd.")
+    assert not _quotable("Voldoende financiële middelen")  # a label, not a statement
+    assert _quotable("Voorjaar 2027: Wetsvoorstel wordt ingediend")
+    assert _quotable("De school beslist.")
     assert _quoted("“Bij de bouw is samengewerkt.”") == "“Bij de bouw is samengewerkt.”"
     assert _quoted("Zo is het gegaan.”") == "“Zo is het gegaan.”"
     assert _lines("zes lijnen:\n\nToerusten\nNormaliseren", "> ") == (
