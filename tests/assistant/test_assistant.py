@@ -299,6 +299,11 @@ def test_a_comparison_quotes_both_sides_before_what_names_both(assistant_session
     assert (True, False) in sides[:2] and (False, True) in sides[:4], answer.text
 
 
+def test_a_question_about_what_is_allowed_quotes_the_rule(assistant_session):
+    answer = assistant_session.ask("Mag een so-school een klas in een reguliere school hebben?")
+    assert any("toestemming" in c.quote for c in answer.citations), answer.text
+
+
 def test_a_follow_up_weighs_its_own_words_in_the_dense_query(assistant_session):
     index = assistant_session.index
     condensed = index.query("En wanneer wordt dat ingediend? (Tot wanneer loopt de huidige "
