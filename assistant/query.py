@@ -45,7 +45,8 @@ _INTRODUCING = {"een", "mijn", "onze", "ons", "uw", "je", "jouw"}
 _DEFINING = re.compile(r"^(?:wat|wie) (?:is|zijn|betekent|betekenen) (?P<rest>[^?.!;]+)")
 _ADJECTIVE_ENDS = ("ig", "ijk", "baar", "isch", "end", "ief", "loos")
 # the abbreviations people type ("Wat is de rol van het swv?"): each names a subject
-_ABBREVIATIONS = {k for k in CURATED if len(k) <= 4 and k.isalpha() and k != "juf"} | {
+_ABBREVIATIONS = {k for k in CURATED if len(k) <= 4 and k.isalpha()
+                  and k not in {"juf", "doof"}} | {  # everyday words, no abbreviations
     "d/sh", "ib'er"}
 _RAW_WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)?|[,;:.?!]")
 
