@@ -17,7 +17,7 @@ from assistant import messages as msg
 from assistant.answering import Draft
 from assistant.config import AnswerSettings
 from assistant.lexical import analyze, words
-from assistant.text import fold, quoted, sentence_spans, words_key
+from assistant.text import fold, indented, quoted, sentence_spans, words_key
 from assistant.types import Citation, Passage, Style
 
 # "Waar kunt u verder terecht?" for parents: a sentence on what the samenwerkingsverband, the
@@ -101,12 +101,6 @@ def _quotable(sentence: str) -> bool:
     label = len(tokens) < _LABEL_WORDS and not end.endswith((".", "!", "?", ":", ";", ")"))
     return not (links >= 2 or (tokens and links / len(tokens) > 0.3) or label
                 or end.endswith(("-", "...", "…")) or _FIGURE.match(sentence))
-
-
-def _lines(quote: str, prefix: str) -> str:
-    """A quote of several lines (a list after a colon) kept inside its Markdown quote or list
-    item: no blank lines, each next line behind ``prefix``."""
-    return f"\n{prefix}".join(ln.strip() for ln in quote.splitlines() if ln.strip())
 
 
 def _overlaps(a: Candidate, b: Candidate) -> bool:
@@ -223,7 +217,8 @@ class ExtractiveAnswerer:
         if not only_a or not only_b:
             return chosen
         alternating = [c for pair in zip_longest(only_a, only_b) for c in pair if c is not None]
-        rest = [c for c in pool if all(c is not x for x in alternating)]
+        taken = {id(c) for c in alternating}
+        rest = [c for c in pool if id(c) not in taken]
         return self.select(alternating + rest)
 
     # --- rendering --------------------------------------------------------------------------
@@ -258,7 +253,7 @@ class ExtractiveAnswerer:
                                     self.index.doc_meta(extra.passage.chunk.doc))
                 citations.append(cit)
                 lines += ["", f"**{msg.FURTHER_HEADING}**",
-                          f"- {_lines(cit.quote, '  ')} [{cit.n}]"]
+                          f"- {indented(cit.quote, '  ')} [{cit.n}]"]
         if style == "beleid":
             lines += ["", f"**{msg.REFERENCE}**"]
             lines += [f"[{c.n}] {c.reference()}" for c in citations]
@@ -267,13 +262,13 @@ class ExtractiveAnswerer:
     @staticmethod
     def _line(style: Style, cit: Citation) -> str:
         if style == "leraar":
-            return f"> {_lines(quoted(cit.quote), '> ')} [{cit.n}]"
+            return f"> {indented(quoted(cit.quote), '> ')} [{cit.n}]"
         if style == "beleid":
             where = " — ".join(x for x in (cit.section, f"p. {cit.page}" if cit.page else None)
                                if x)
-            return (f"- {_lines(quoted(cit.quote), '  ')} [{cit.n}]"
+            return (f"- {indented(quoted(cit.quote), '  ')} [{cit.n}]"
                     + (f" ({where})" if where else ""))
-        return f"- {_lines(cit.quote, '  ')} [{cit.n}]"
+        return f"- {indented(cit.quote, '  ')} [{cit.n}]"
 
     @staticmethod
     def _further(cands: list[Candidate], chosen: list[Candidate]) -> Candidate | None:

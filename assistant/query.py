@@ -24,6 +24,7 @@ _THERE = {"daar", "daarvan", "daarvoor", "daarbij", "daarin", "daarmee", "daarov
 _DETERMINERS = {"de", "het", "een", "mijn", "onze", "ons", "uw", "je", "jouw", "zijn", "haar",
                 "hun", "deze", "dit", "die", "dat", "elke", "iedere", "alle"}
 _POSSESSIVES = {"mijn", "onze", "ons", "uw", "je", "jouw"}
+_INTRODUCING = _POSSESSIVES | {"een"}  # a noun the question brings in itself
 # after "dat", a word that opens a clause: "Klopt het dat de inspectie …", "bang dat onze …"
 _CLAUSE_OPENERS = _DETERMINERS - {"die", "dat"} | {
     "er", "ik", "we", "wij", "u", "jij", "ze", "zij", "hij", "men", "meer", "minder", "veel",
@@ -41,7 +42,6 @@ _QUESTION_WORDS = {"hoe", "wie", "wat", "waarom", "wanneer", "waar", "welke", "h
 # a short question names its own subject with a new noun ("een TLV", "mijn dochter"), a name
 # ("Siméa"), or as a definition ("Wat is symbiose?"); "Wat zijn de voorwaarden?", "Wat is
 # nodig?" lean on the question before
-_INTRODUCING = {"een", "mijn", "onze", "ons", "uw", "je", "jouw"}
 _DEFINING = re.compile(r"^(?:wat|wie) (?:is|zijn|betekent|betekenen) (?P<rest>[^?.!;]+)")
 _ADJECTIVE_ENDS = ("ig", "ijk", "baar", "isch", "end", "ief", "loos")
 # the abbreviations people type ("Wat is de rol van het swv?"): each names a subject
@@ -111,11 +111,12 @@ def is_follow_up(question: str) -> bool:
     bound = {i for n, i in enumerate(words_only)
              if toks[i] in _FOLLOW_UP and _bound(i, n, toks, raw, nouns)}
     claim = any(toks[i] == "dat" for i in bound)  # "Klopt het dat de inspectie …?"
-    if len(content_words(q)) <= 3 and not claim and not _names_subject(q, toks, raw, nouns):
+    introduced = [j for j in nouns if toks[j - 1] in _INTRODUCING]
+    if len(content_words(q)) <= 3 and not claim \
+            and not _names_subject(q, toks, raw, bool(introduced)):
         return True
     if any(toks[i] in _FOLLOW_UP and i not in bound for i in words_only[:6]):
         return True
-    introduced = [j for j in nouns if toks[j - 1] in _INTRODUCING]
     return any(pair in _ABOUT_THAT and not (introduced and introduced[0] < i)
                for i, pair in enumerate(pairwise(toks)))
 
@@ -132,9 +133,10 @@ _NO_NOUN = _FOLLOW_UP | {"dan", "wel", "nog", "ook", "eigenlijk", "gewoon", "er"
                          "niks", "iets", "paar", "beetje"}
 
 
-def _names_subject(q: str, toks: list[str], raw: list[str], nouns: list[int]) -> bool:
-    """Whether a short question names what it is about itself (see ``_INTRODUCING``)."""
-    if any(toks[j - 1] in _INTRODUCING for j in nouns) or _ABBREVIATIONS.intersection(toks):
+def _names_subject(q: str, toks: list[str], raw: list[str], introduces: bool) -> bool:
+    """Whether a short question names what it is about itself: ``introduces`` a noun ("een TLV",
+    "mijn dochter"), an abbreviation, a name, or a definition (comment above ``_DEFINING``)."""
+    if introduces or _ABBREVIATIONS.intersection(toks):
         return True
     if any(raw[i][:1].isupper() and toks[i - 1][0].isalnum() and toks[i] not in _FOLLOW_UP
            for i in range(1, len(toks))):

@@ -48,6 +48,12 @@ def quoted(quote: str) -> str:
     return f"{opening}{quote}{closing}"
 
 
+def indented(quote: str, prefix: str) -> str:
+    """A quote of several lines (a list after a colon) kept together: no blank lines, each next
+    line behind ``prefix`` (inside a Markdown quote or list item, under a citation's number)."""
+    return f"\n{prefix}".join(ln.strip() for ln in quote.splitlines() if ln.strip())
+
+
 def words_key(text: str) -> str:
     """``match_key`` with letter case folded: the same words in the same order ("Er mag …" in
     a document, "er mag …" after "Klopt het dat")."""

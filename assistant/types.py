@@ -6,7 +6,7 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import Literal
 
-from assistant.text import quoted
+from assistant.text import indented, quoted
 
 Style = Literal["ouder", "leraar", "beleid"]
 STYLES: tuple[Style, ...] = ("ouder", "leraar", "beleid")
@@ -138,8 +138,7 @@ class Citation:
             parts.append(self.section)
         if self.page:
             parts.append(f"p. {self.page}")
-        quote = "\n    ".join(ln.strip() for ln in self.quote.splitlines() if ln.strip())
-        parts.append(quoted(quote))  # a quote of several lines: the next ones indented
+        parts.append(quoted(indented(self.quote, "    ")))
         return " — ".join(parts)
 
     def reference(self) -> str:

@@ -47,7 +47,7 @@ def page_lines(pages: list[Page]) -> list[list[Line]]:
         lines = []
         for raw in normalize(page.text).split("\n"):
             # U+FFFD: a character or icon the PDF's font left unmapped ("�TIP: …")
-            stripped = raw.replace("\ufffd", "").strip()
+            stripped = raw.replace("\ufffd", " ").strip()  # as ``match_key`` folds it
             bullet = bool(stripped) and stripped[0] in BULLET_GLYPHS
             if bullet:
                 stripped = stripped.lstrip(BULLET_GLYPHS + " ")

@@ -211,7 +211,8 @@ def test_glossary_is_derived_from_definitions_in_the_text():
 
 def test_quotes_are_statements_shown_once_and_whole():
     from assistant.config import AnswerSettings
-    from assistant.extractive import Candidate, ExtractiveAnswerer, _lines, _quotable
+    from assistant.extractive import Candidate, ExtractiveAnswerer, _quotable
+    from assistant.text import indented as _lines
     from assistant.text import quoted as _quoted
 
     assert not _quotable("https://a.nl/x https://b.nl/y https://c.nl/z")
