@@ -94,11 +94,14 @@ def _in_title(sentence: str, title: set[str]) -> bool:
 
 def _quotable(sentence: str) -> bool:
     """A statement, not: a list of links, a fragment cut off at a hyphen ("(New York,
-    20-11-") or an ellipsis ("... krijgen..."), or the caption of a figure the text lacks."""
+    20-11-") or an ellipsis ("... krijgen..."), a label, or the caption of a figure the text
+    lacks."""
     tokens = sentence.split()
     links = sum(bool(_LINK.search(t)) for t in tokens)
     end = sentence.rstrip(" *_\"”’'")
     label = len(tokens) < _LABEL_WORDS and not end.endswith((".", "!", "?", ":", ";", ")"))
+    # in capitals only: a heading or a figure's label ("PRAKTIJK- VOORBEELD MEDIUMSETTING")
+    label = label or not any(ch.islower() for ch in sentence)
     return not (links >= 2 or (tokens and links / len(tokens) > 0.3) or label
                 or end.endswith(("-", "...", "…")) or _FIGURE.match(sentence))
 

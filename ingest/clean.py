@@ -31,6 +31,7 @@ class Line:
     page: int | None = None
     label: str | None = None
     bullet: bool = False  # the line started with a bullet glyph (a list item)
+    note: bool = False  # the line opens a footnote (read as a list item of its own)
 
 
 def normalize(text: str) -> str:
@@ -45,15 +46,47 @@ def page_lines(pages: list[Page]) -> list[list[Line]]:
     out = []
     for page in pages:
         lines = []
-        for raw in normalize(page.text).split("\n"):
+        raw_lines = normalize(page.text).split("\n")
+        in_notes = False
+        for raw, note in zip(raw_lines, footnote_lines(raw_lines)):
             # U+FFFD: a character or icon the PDF's font left unmapped ("�TIP: …")
             stripped = raw.replace("\ufffd", " ").strip()  # as ``match_key`` folds it
+            if in_notes and not note and raw[:1].isspace() and stripped:
+                lines.append(Line("", page.number, page.label))  # the page goes on after them
+            in_notes = note or (in_notes and bool(stripped) and not raw[:1].isspace())
             bullet = bool(stripped) and stripped[0] in BULLET_GLYPHS
             if bullet:
                 stripped = stripped.lstrip(BULLET_GLYPHS + " ")
-            lines.append(Line(stripped, page.number, page.label, bullet))
+            lines.append(Line(stripped, page.number, page.label, bullet or note, note))
         out.append(lines)
     return out
+
+
+# a footnote rule as text extraction renders it: a line of spaces only
+_FOOTNOTE_RULE = re.compile(r"^ {20,}$")
+_FOOTNOTE = re.compile(r"^\d{1,3} \S")
+
+
+def footnote_lines(raw: list[str]) -> list[bool]:
+    """For each line, whether it opens a footnote.
+
+    The text was extracted page by page: a page's footnotes (after a rule of spaces) come
+    before the next page's first line, which may carry on a sentence ("… wachtlijsten, het" /
+    rule / "9 statement-op-weg….htm" / " aantal thuiszitters en …" was read "9 statement-op-
+    weg….htm aantal thuiszitters en …"). The footnotes run from the rule to a blank line or to a
+    line that opens with a space (the next page). Each footnote is read as a note of its own
+    ("13 Lokale Educatieve Agenda" / "14 Op Overeenstemming Gericht Overleg" were one sentence),
+    never a heading, and the page's text does not run on into it. The lines stay where they are:
+    a quote must stand in the document as it was extracted."""
+    notes = [False] * len(raw)
+    for i, line in enumerate(raw):
+        if not (_FOOTNOTE_RULE.match(line) and i + 1 < len(raw) and _FOOTNOTE.match(raw[i + 1])):
+            continue
+        j = i + 1
+        while j < len(raw) and raw[j].strip() and not raw[j][:1].isspace():
+            notes[j] = bool(_FOOTNOTE.match(raw[j]))
+            j += 1
+    return notes
 
 
 def _furniture_key(text: str) -> str:

@@ -35,6 +35,7 @@ class Block:
     end: int = 0
     # a paragraph that runs on over a page end: (offset in text, page, label) where it turns
     turns: list[tuple[int, int, str | None]] = field(default_factory=list)
+    note: bool = False  # a footnote: the page's text does not run on into it
 
 
 @dataclass
@@ -119,10 +120,32 @@ def _standalone(lines: list[Line], i: int) -> int:
             return 0
         if n > 1 and not _heading_set(lines, i, n):
             return 0
-        if not _heading_like(" ".join(ln.text.strip() for ln in block), 80 if n == 1 else 100):
+        joined = " ".join(ln.text.strip() for ln in block)
+        if not _heading_like(joined, 80 if n == 1 else 100):
             return 0
+        if joined.split()[-1].casefold() in _OPEN_END:
+            return _spaced_heading(lines, i) if n == 1 else 0
         return n if any(ln.text for ln in lines[i + n + 1:i + n + 6]) else 0
     return 0
+
+
+def _spaced_heading(lines: list[Line], i: int, pieces: int = 4) -> int:
+    """A heading whose lines the extraction set apart by blank lines ("Tip: Betrek gemeenten
+    voor" / "" / "huisvesting en leerlingvervoer"): the lines it spans, blanks included, when
+    the pieces after the first are short, open in lower case, and the last ends the phrase
+    without a sentence end; 0 when the text runs on into a sentence ("Tip: ken de definitie
+    van" / "" / "inclusief onderwijs die door de" / "" / "overheid wordt gehanteerd.")."""
+    j = i
+    while j - i < 2 * (pieces - 1) and j + 2 < len(lines) and not lines[j + 1].text:
+        nxt = lines[j + 2].text.strip()
+        if not nxt or not _CONTINUATION.match(nxt) or len(nxt) > 60 or "://" in nxt \
+                or lines[j + 2].bullet or (j + 3 < len(lines) and lines[j + 3].text):
+            break
+        j += 2
+    last = lines[j].text.strip()
+    if j == i or last.endswith(_SENTENCE_END + (",",)) or last.split()[-1].casefold() in _OPEN_END:
+        return 0
+    return j - i + 1
 
 
 def to_blocks(lines: list[Line], kind: str) -> list[Block]:
@@ -146,7 +169,8 @@ def to_blocks(lines: list[Line], kind: str) -> list[Block]:
         if heading is not None:
             level, number, n = heading
             for x in lines[i + 1:i + n]:
-                text = _join(text, x.text.strip(), vocab)
+                if x.text:  # a heading spaced over several lines has blank lines inside
+                    text = _join(text, x.text.strip(), vocab)
             skip = n - 1
             if number:
                 # "3 tips voor de aanvraag" right above "1. Beschrijf …": the run is its items
@@ -177,7 +201,8 @@ def to_blocks(lines: list[Line], kind: str) -> list[Block]:
                 current.turns.append((len(current.text) - len(text), ln.page, ln.label))
             continue
         if current is None or starts_item or kind == "md":
-            current = Block("item" if starts_item else "para", text, ln.page, ln.label)
+            current = Block("item" if starts_item else "para", text, ln.page, ln.label,
+                            note=ln.note)
             blocks.append(current)
         else:
             current.text = _join(current.text, text, vocab)
@@ -191,7 +216,8 @@ def _runs_on(blocks: list[Block], text: str) -> bool:
     """``text`` continues the sentence of the paragraph or list item before it: that block ends
     without a sentence end and ``text`` starts in lower case ("… staan op een" / "(v)so-school
     een deel …"). PDF extraction puts a blank line there at page and column ends."""
-    if not blocks or blocks[-1].kind == "heading" or "://" in text.split(" ", 1)[0]:
+    if not blocks or blocks[-1].kind == "heading" or blocks[-1].note \
+            or "://" in text.split(" ", 1)[0]:
         return False
     prev = blocks[-1].text.rstrip()
     return bool(prev) and not prev.endswith(_SENTENCE_END + ("\u201d", '"', ")")) \

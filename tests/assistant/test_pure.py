@@ -224,6 +224,7 @@ def test_quotes_are_statements_shown_once_and_whole():
     assert not _quotable("**Figuur 3** Beschrijving van de mate waarin leerlingen samen leren")
     assert _quotable("Er mag in principe 60% van het lesprogramma elders worden gevolgd.")
     assert not _quotable("Voldoende financiële middelen")  # a label, not a statement
+    assert not _quotable("PRAKTIJK- VOORBEELD MEDIUMSETTING (GROEP IN SCHOOL)")  # capitals only
     assert _quotable("Voorjaar 2027: Wetsvoorstel wordt ingediend")
     assert _quotable("De school beslist.")
     assert _quoted("“Bij de bouw is samengewerkt.”") == "“Bij de bouw is samengewerkt.”"

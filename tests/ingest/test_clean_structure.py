@@ -85,6 +85,38 @@ def test_a_dash_that_opens_a_line_inside_a_sentence_is_no_list_item():
     assert "- eerste punt\n- tweede punt" in st.text  # "-" stays a list marker
 
 
+def test_footnotes_stay_in_place_as_notes_of_their_own():
+    rule = " " * 48
+    text = ("Zoals de doelstellingenmonitor, wachtlijsten, het\n" + rule + "\n"
+            "13 Lokale Educatieve Agenda\n14 Op Overeenstemming Gericht Overleg\n"
+            "15 In dit kader is een aanvraag\ningediend.\n"
+            " aantal thuiszitters en het aantal vrijstellingen. Daarna volgt meer.\n")
+    st = structure(drop_furniture(page_lines([Page(None, None, text)])), "txt")
+    paras = [b.text for b in st.blocks]
+    # each footnote on its own, never a heading; the page's next line does not run on into one
+    assert "13 Lokale Educatieve Agenda" in paras
+    assert "14 Op Overeenstemming Gericht Overleg" in paras
+    assert "15 In dit kader is een aanvraag ingediend." in paras
+    assert "aantal thuiszitters en het aantal vrijstellingen. Daarna volgt meer." in paras
+    assert st.sections == []
+    # nothing moved: every block stands in the text as it was extracted
+    assert all(match_key(p) in match_key(text) for p in paras)
+
+
+def test_a_heading_spaced_over_blank_lines_is_one_heading():
+    text = ("Tip: Betrek gemeenten voor\n\nhuisvesting en leerlingvervoer\n\n"
+            "Bij de ontwikkeling is het van belang dat de gemeente\ntijdig meedoet.\n\n"
+            "Tip: ken de definitie van\n\ninclusief onderwijs die door de\n\n"
+            "overheid wordt gehanteerd.\n\nDe overheid heeft een animatie gemaakt.\n")
+    st = structure(drop_furniture(page_lines([Page(None, None, text)])), "txt")
+    heading = "Tip: Betrek gemeenten voor huisvesting en leerlingvervoer"
+    assert [s for _, s in st.sections] == [heading]
+    # the words run on into a sentence: a paragraph, not a heading cut after "van"
+    sentence = ("Tip: ken de definitie van inclusief onderwijs die door de overheid wordt "
+                "gehanteerd.")
+    assert sentence in [b.text for b in st.blocks]
+
+
 def test_hyphen_before_conjunction_is_kept():
     pages = [Page(None, None, "tussen speciaal-\nen regulier onderwijs en het VN-\nverdrag")]
     st = structure(drop_furniture(page_lines(pages)), "txt")
