@@ -159,3 +159,70 @@ def missing(question: str, texts: Iterable[str]) -> Asked | None:
         if any(states(s, want) for s in split_sentences(text)):
             return None
     return want
+
+
+# --- definitions ---------------------------------------------------------------------------
+# "Wat is symbiose?", "Wat is een OPP?", "Wat betekent TOS?", "Wat houdt de beleidsregel
+# Inclusieve Leeromgeving in?", "Wat wordt bedoeld met een tussenvoorziening?". Not "Wat is het
+# tijdpad …?", "Wat is de rol van …?" (a specific fact, not what a word means) nor "Wat betekent
+# dat voor …?" (a follow-up).
+_ASKS_DEFINITION = re.compile(
+    r"^\W*(?:en |maar )?wat (?:"
+    r"(?:is|zijn) (?:eigenlijk |nou |precies )*(?:een )?(?!(?:de|het|die|dat|dit|deze|er|dan|daar|"
+    r"hier|je|u|jullie|mijn|ons|onze|zijn|haar|hun|het verschil)\b)"
+    r"|(?:betekent|betekenen|houdt|houden) (?:eigenlijk |nou |precies )*(?:een |de |het )?"
+    r"|(?:wordt|worden) (?:er )?(?:precies )?(?:bedoeld|verstaan) (?:met|onder) (?:een |de |het )?"
+    r"|(?:verstaat|verstaan) (?:men|je|jullie|u|ze|we) (?:precies )?onder (?:een |de |het )?)"
+    r"(?P<term>[^?.!,;:]+?)(?:\s+(?:in|precies|eigenlijk|nou|dan|nu|eigenlijk precies))*"
+    r"\s*[?.!]*\s*$", re.IGNORECASE)
+_NOT_A_TERM = {"van", "voor", "bij", "tussen", "om", "op", "met", "over", "naar", "in", "aan",
+               "als", "tot", "dat", "die", "dit", "deze", "mijn", "onze", "ons", "jullie", "er",
+               "we", "wij", "ik", "je", "u", "ze", "zij", "hij", "wat", "wie", "hoe", "welke"}
+_TERM_WORDS = 4
+# after the term: what it is ("Inclusief onderwijs is onderwijs waarbij …", "… betekent dat",
+# "Symbiose (…) houdt in"); or the sentence opens with it ("Bij symbiose volgen leerlingen …")
+_DEFINES_AFTER = re.compile(
+    r"^\w*\s*(?:\([^)]{0,80}\)\s*)?(?:,\s*)?(?::|(?:is|zijn|betekent|betekenen|houdt in|houden "
+    r"in|wil zeggen|willen zeggen|staat voor|staan voor|heet|heten|verwijst naar|gaat uit van|"
+    r"richt zich op|omvat|(?:oftewel|ofwel|dat wil zeggen))\b)")
+_DEFINES_BEFORE = re.compile(r"^\W*(?:bij|onder|met) (?:een |de |het )?$")
+# the term is what the sentence is about: it opens the sentence, after at most three words
+# ("Het doel van passend onderwijs is …"), and is not one of two ("Passend onderwijs en
+# inclusief onderwijs zijn nauw verbonden")
+_NUMBERED = re.compile(r"^\s*\d+(?:\.\d+)*\.?\s*")  # "3 Tussenvoorzieningen/…"
+_SUBJECT = re.compile(r"^\W*(?:(?!en\b|of\b)\w+\W+){0,3}$")
+
+
+def defined_term(question: str) -> str | None:
+    """The word or phrase a question asks the meaning of ("symbiose", "OPP"), as typed."""
+    for sentence in asking_sentences(question):
+        m = _ASKS_DEFINITION.match(sentence.strip())
+        if not m:
+            continue
+        words = fold(m.group("term")).split()
+        if 1 <= len(words) <= _TERM_WORDS and not _NOT_A_TERM.intersection(words):
+            return m.group("term").strip()
+    return None
+
+
+def defines(sentence: str, names: Iterable[str], section: str | None = None) -> bool:
+    """Whether ``sentence`` says what one of ``names`` (the term and what it stands for) is: it
+    is what the sentence is about ("Inclusief onderwijs is onderwijs waarbij …", "Bij symbiose
+    volgen leerlingen …"), the sentence writes out the abbreviation ("… taalontwikkelings-
+    stoornis (TOS)"), or it stands in a section headed by the term ("Nevenvestiging" > "Een
+    school voor speciaal onderwijs kan … een nevenvestiging starten"; not "Van passend naar
+    inclusief onderwijs")."""
+    text = fold(sentence)
+    heading = _NUMBERED.sub("", fold((section or "").rsplit(" > ", 1)[-1]))
+    for name in names:
+        key = fold(name)
+        pattern = r"(?<!\w)" + r"\s+".join(map(re.escape, key.split())) + r"\w*"
+        if f"({key})" in text or re.match(pattern, heading):
+            return True
+        for m in re.finditer(pattern, text):
+            before, after = text[:m.start()], text[m.end():]
+            if (_SUBJECT.match(before) and _DEFINES_AFTER.match(after)
+                    and not after.lstrip().startswith(("en ", "of "))) \
+                    or _DEFINES_BEFORE.match(before):
+                return True
+    return False

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import zip_longest
 
+from assistant import answer_type
 from assistant import messages as msg
 from assistant.answering import Draft
 from assistant.config import AnswerSettings
@@ -37,6 +38,8 @@ _ASKS_RULE = re.compile(r"^\W*(?:en |maar |dus )?(?:mag|mogen|moet|moeten|is het
 _RULE = re.compile(r"\b(?:mag|mogen|moet|moeten|kan|kunnen|toestemming|verplicht\w*|"
                    r"toegestaan|wettelijk\w*|wet)\b", re.IGNORECASE)
 _RULE_BONUS = 0.1  # 0.2 measured the same
+# "Wat is symbiose?": a sentence that says what the term is ("Bij symbiose volgen leerlingen …")
+_DEFINITION_BONUS = 0.1
 # a quote scores at least this share of the best sentence's score
 _SCORE_FLOOR = 0.55
 # "Wat is het verschil tussen symbiose en een nevenvestiging?": quotes alternate between the sides
@@ -146,6 +149,8 @@ class ExtractiveAnswerer:
         top_sim = max((u[2] for p in passages[: self.max_passages] for u in p.units),
                       default=0.0)
         rule_question = bool(_ASKS_RULE.match(fold(question)))
+        term = answer_type.defined_term(question)
+        names = self.term_names(term) if term else []
         out = []
         for rank, p in enumerate(passages[: self.max_passages]):
             headings = _headings(p.chunk.section)
@@ -169,10 +174,28 @@ class ExtractiveAnswerer:
                 score = lexical + self.dense_weight * dense + 0.25 / (rank + 1)
                 if rule_question and _RULE.search(sent):
                     score += _RULE_BONUS
+                if names and answer_type.defines(sent, names, p.chunk.section):
+                    score += _DEFINITION_BONUS
                 if len(sent) > 700:
                     score -= 0.1
                 out.append(Candidate(p, rank, s, e, score))
         return sorted(out, key=lambda c: -c.score)
+
+    def term_names(self, term: str) -> list[str]:
+        """The term and what the glossary says it stands for ("TLV" -> "toelaatbaarheids-
+        verklaring"): a definition may use either."""
+        names = [term]
+        for expansion in self.index.query(term).expansions:
+            names += [expansion] + [w for w in expansion.split() if len(w) >= 8]
+        return names
+
+    def defines(self, question: str, citations: Sequence[Citation]) -> bool | None:
+        """For a question that asks what a term means: whether one of ``citations`` says it."""
+        term = answer_type.defined_term(question)
+        if term is None:
+            return None
+        names = self.term_names(term)
+        return any(answer_type.defines(c.quote, names, c.section) for c in citations)
 
     def select(self, cands: list[Candidate]) -> list[Candidate]:
         if not cands:

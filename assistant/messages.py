@@ -18,6 +18,9 @@ QUANTITY_MISSING = (NOT_FOUND + ": ik vind er {what} dat bij uw vraag hoort. Ik 
                     "geen antwoord op deze vraag.")
 QUANTITY_MISSING_PART = ("Let op: in de documenten vind ik {what} dat bij uw vraag hoort. Het "
                          "antwoord hieronder gaat alleen over de rest van uw vraag.")
+# "Wat is een TLV?" when no quote says what it is
+NO_DEFINITION = ("Let op: een uitleg van wat „{term}” is, staat niet in de zinnen die ik vond. "
+                 "Hieronder staat wat de documenten er wel over zeggen.")
 # a follow-up whose answer quotes only what the answer before it quoted
 SAME_AS_BEFORE = ("Let op: over uw vervolgvraag vind ik in de documenten niets nieuws. Hieronder "
                   "staan dezelfde zinnen als bij uw vorige vraag.")

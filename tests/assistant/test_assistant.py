@@ -111,6 +111,17 @@ def test_how_many_or_how_much_is_answered_only_with_a_quantity_of_that_kind(assi
     assert any("60%" in c.quote for c in count.citations)
 
 
+def test_a_question_what_a_word_means_says_when_no_quote_explains_it(assistant_session):
+    # the documents use "toelaatbaarheidsverklaring" but nowhere say what it is
+    tlv = assistant_session.ask("Wat is een TLV?", style="ouder")
+    assert not tlv.abstained and tlv.citations
+    assert tlv.notice == msg.NO_DEFINITION.format(term="TLV")
+    # symbiose is explained ("Bij symbiose volgen leerlingen …"), and that sentence is quoted
+    symbiose = assistant_session.ask("Wat is symbiose?", style="ouder")
+    assert symbiose.notice is None
+    assert any(c.quote.startswith("Bij symbiose volgen") for c in symbiose.citations)
+
+
 def test_answerable_question_is_close_to_the_documents(assistant_session):
     answer = assistant_session.ask(SYMBIOSE)
     assert answer.evidence["similarity"] >= assistant_session._min_similarity

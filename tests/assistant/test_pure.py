@@ -297,6 +297,48 @@ def test_a_quantity_must_be_of_the_asked_kind():
     assert answer_type.missing("Wat is symbiose?", ["Er zijn 58 scholen onderzocht."]) is None
 
 
+@pytest.mark.parametrize("question, term", [
+    ("Wat is symbiose?", "symbiose"),
+    ("Wat is een OPP?", "OPP"),
+    ("Wat betekent D/SH?", "D/SH"),
+    ("Wat houdt de beleidsregel Inclusieve Leeromgeving in?",
+     "beleidsregel Inclusieve Leeromgeving"),
+    ("Wat wordt bedoeld met een tussenvoorziening?", "tussenvoorziening"),
+    ("Wat is een geïntegreerde instroomgroep? Mijn zoontje is 4.", "geïntegreerde instroomgroep"),
+    # a specific fact, a comparison, a follow-up: no question what a word means
+    ("Wat is het tijdpad voor de wetswijziging?", None),
+    ("Wat is de rol van het swv bij een TLV?", None),
+    ("Wat is het verschil tussen symbiose en een nevenvestiging?", None),
+    ("Wat betekent dat voor mijn zoon?", None),
+    ("Wat zijn de 3 tips voor de aanvraag?", None),
+])
+def test_a_question_that_asks_what_a_word_means(question, term):
+    assert answer_type.defined_term(question) == term
+
+
+def test_a_definition_says_what_the_term_is():
+    defines = answer_type.defines
+    assert defines("Inclusief onderwijs is onderwijs waarbij alle kinderen samen leren.",
+                   ["inclusief onderwijs"])
+    assert defines("Bij symbiose volgen leerlingen een deel van het onderwijs elders.",
+                   ["symbiose"])
+    assert defines("Het doel van passend onderwijs is om leerlingen een plek te geven.",
+                   ["passend onderwijs"])
+    # written out: the abbreviation in brackets; or in the section the term heads
+    assert defines("… voor jongeren met een taalontwikkelingsstoornis (TOS).", ["TOS"])
+    assert defines("Een school kan een nevenvestiging starten.", ["nevenvestiging"],
+                   "Wet- en regelgeving > Nevenvestiging")
+    assert defines("Deze scholen bieden extra voorzieningen.", ["tussenvoorziening"],
+                   "3 Tussenvoorzieningen/ondersteuningsklassen")
+    # the term is one of two, stands later in the sentence, or the section only mentions it
+    assert not defines("Passend onderwijs en inclusief onderwijs zijn nauw verbonden.",
+                       ["inclusief onderwijs"])
+    assert not defines("Op het Pro college in Nijmegen is een mediumsetting gerealiseerd.",
+                       ["mediumsetting"])
+    assert not defines("Inclusief onderwijs moet de norm worden.", ["inclusief onderwijs"],
+                       "9.6 Normaliseren inclusief onderwijs")
+
+
 def test_a_window_is_embedded_behind_its_section_path():
     chunk = Chunk("c", "d.txt", "T", "Tijdpad\n\nVoorjaar 2027: Wetsvoorstel wordt ingediend. "
                   "Voorjaar 2029: Inwerkingtreding.", "Wet- en regelgeving > Tijdpad", 0, 80, 0)
