@@ -62,6 +62,13 @@ CURATED: dict[str, str] = {
     "gewone middelbare school": "regulier voortgezet onderwijs",
     "middelbare school": "voortgezet onderwijs",
     "basisschool": "primair onderwijs basisonderwijs",
+    # parents ask whether special schools disappear; the documents answer that they remain
+    "verdwijnt": "blijft bestaan blijft beschikbaar",
+    "verdwijnen": "blijft bestaan blijft beschikbaar",
+    "afgeschaft": "blijft bestaan blijft beschikbaar",
+    "afschaffen": "blijft bestaan blijft beschikbaar",
+    "opgeheven": "blijft bestaan blijft beschikbaar",
+    "opheffen": "blijft bestaan blijft beschikbaar",
     # place names as people say them
     "den bosch": "'s-Hertogenbosch",
     "den haag": "'s-Gravenhage",

@@ -122,6 +122,15 @@ def test_a_question_what_a_word_means_says_when_no_quote_explains_it(assistant_s
     assert any(c.quote.startswith("Bij symbiose volgen") for c in symbiose.citations)
 
 
+def test_a_parent_asking_whether_special_schools_disappear_hears_that_they_remain(
+        assistant_session):
+    # the documents never say "afgeschaft"; they say what remains (curated glossary)
+    answer = assistant_session.ask("Wordt het speciaal onderwijs afgeschaft?", style="ouder")
+    assert not answer.abstained
+    assert any("blijft bestaan" in c.quote or "blijft beschikbaar" in c.quote
+               for c in answer.citations[:2]), answer.text
+
+
 def test_answerable_question_is_close_to_the_documents(assistant_session):
     answer = assistant_session.ask(SYMBIOSE)
     assert answer.evidence["similarity"] >= assistant_session._min_similarity
