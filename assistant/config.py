@@ -52,6 +52,7 @@ class RetrievalSettings(BaseModel):
     # the dense search likes better; 0 turns it off
     lexical_dominance: float = 2.0
     follow_up_focus: float = 0.3  # weight of a follow-up's own words in its dense query vector
+    follow_up_terms: int = 1  # times a follow-up's own words count again in its BM25 query
     top_n: int = 10  # passages handed to the answerer and shown as sources
     fuzzy_min_len: int = 6  # words at least this long may match a corpus word with one typo
 

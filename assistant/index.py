@@ -8,6 +8,7 @@ import re
 import threading
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import replace
 from functools import lru_cache
 
 import numpy as np
@@ -245,7 +246,8 @@ class SearchIndex:
         """Passages best first. ``method``: "hybrid" (default: dense, lexical and section rankings
         fused), "dense" or "lexical".
         ``focus``: for a follow-up condensed into ``text``, the follow-up as typed: its own
-        words weigh ``follow_up_focus`` in the dense query (what is new in the question)."""
+        words weigh ``follow_up_focus`` in the dense query and count ``follow_up_terms`` times
+        more in the lexical one (what is new in the question)."""
         s = self.settings
         k = k or s.top_n
         q = self.query(text)
@@ -258,7 +260,11 @@ class SearchIndex:
             rankings["dense"] = [i for i, _ in hits]
             raw_scores["dense"] = dict(hits)
         if method in ("hybrid", "lexical"):
-            hits = self.lexical(q, max(s.lexical_k, k), docs)
+            lexical_q = q
+            if focus and s.follow_up_terms:  # BM25 sums a word that the query repeats
+                own = self.query(focus).terms * s.follow_up_terms
+                lexical_q = replace(q, terms=q.terms + own)
+            hits = self.lexical(lexical_q, max(s.lexical_k, k), docs)
             rankings["lexical"] = [i for i, _ in hits]
             raw_scores["lexical"] = dict(hits)
         weights = {"dense": s.dense_weight, "lexical": s.lexical_weight,

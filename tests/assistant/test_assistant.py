@@ -160,6 +160,26 @@ def test_follow_up_is_answered_about_the_right_subject(assistant_session):
                for p in follow.passages[:3])
 
 
+def test_a_follow_ups_own_words_count_more_in_the_lexical_search(assistant_session):
+    first = "Welke soorten samenwerking zie je terug in de aanvragen voor de beleidsregel?"
+    follow = "En wat houdt zo'n instroomgroep in?"
+    index = assistant_session.index
+
+    def rank(times: int) -> int:
+        index.settings.follow_up_terms = times
+        passages = index.retrieve(f"{follow} ({first})", focus=follow)
+        return next(i for i, p in enumerate(passages + [None])
+                    if p is None or "instroomgroep" in p.chunk.text)
+
+    default = index.settings.follow_up_terms
+    try:
+        assert default == 1
+        # the word the follow-up adds, not the question it was joined with, decides the search
+        assert rank(default) < rank(0)
+    finally:
+        index.settings.follow_up_terms = default
+
+
 def test_a_follow_up_that_finds_nothing_new_says_so(assistant_session):
     first_q = "mijn zoon zit op het vso, kan hij deels naar een gewone school?"
     first = assistant_session.ask(first_q, style="ouder")
