@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from assistant.lexical import stopwords
-from assistant.text import asking_sentences, fold, split_sentences
+from assistant.text import asking_sentences, fold, heading_key, split_sentences
 
 Kind = Literal["money", "unit", "share", "count"]
 
@@ -182,14 +182,13 @@ _TERM_WORDS = 4
 # after the term: what it is ("Inclusief onderwijs is onderwijs waarbij …", "… betekent dat",
 # "Symbiose (…) houdt in"); or the sentence opens with it ("Bij symbiose volgen leerlingen …")
 _DEFINES_AFTER = re.compile(
-    r"^\w*\s*(?:\([^)]{0,80}\)\s*)?(?:,\s*)?(?::|(?:is|zijn|betekent|betekenen|houdt in|houden "
+    r"^\s*(?:\([^)]{0,80}\)\s*)?(?:,\s*)?(?::|(?:is|zijn|betekent|betekenen|houdt in|houden "
     r"in|wil zeggen|willen zeggen|staat voor|staan voor|heet|heten|verwijst naar|gaat uit van|"
     r"richt zich op|omvat|(?:oftewel|ofwel|dat wil zeggen))\b)")
 _DEFINES_BEFORE = re.compile(r"^\W*(?:bij|onder|met) (?:een |de |het )?$")
 # the term is what the sentence is about: it opens the sentence, after at most three words
 # ("Het doel van passend onderwijs is …"), and is not one of two ("Passend onderwijs en
 # inclusief onderwijs zijn nauw verbonden")
-_NUMBERED = re.compile(r"^\s*\d+(?:\.\d+)*\.?\s*")  # "3 Tussenvoorzieningen/…"
 _SUBJECT = re.compile(r"^\W*(?:(?!en\b|of\b)\w+\W+){0,3}$")
 
 
@@ -213,7 +212,7 @@ def defines(sentence: str, names: Iterable[str], section: str | None = None) -> 
     school voor speciaal onderwijs kan … een nevenvestiging starten"; not "Van passend naar
     inclusief onderwijs")."""
     text = fold(sentence)
-    heading = _NUMBERED.sub("", fold((section or "").rsplit(" > ", 1)[-1]))
+    heading = heading_key((section or "").rsplit(" > ", 1)[-1])
     for name in names:
         key = fold(name)
         pattern = r"(?<!\w)" + r"\s+".join(map(re.escape, key.split())) + r"\w*"

@@ -148,9 +148,10 @@ class Assistant:
         if gap is not None and not draft.abstained:
             part = msg.QUANTITY_MISSING_PART.format(what=what)
             notice = f"{notice} {part}" if notice else part
-        if not draft.abstained and self.extractive.defines(question, draft.citations) is False:
-            # "Wat is een TLV?": the documents use the word but do not say what it is
-            part = msg.NO_DEFINITION.format(term=answer_type.defined_term(question))
+        term = None if draft.abstained else self.extractive.undefined_term(question,
+                                                                           draft.citations)
+        if term is not None:  # "Wat is een TLV?": the quotes use the word, none says what it is
+            part = msg.NO_DEFINITION.format(term=term)
             notice = f"{notice} {part}" if notice else part
         if query != question and history and _repeats(draft, history[-1].answer):
             notice = f"{notice} {msg.SAME_AS_BEFORE}" if notice else msg.SAME_AS_BEFORE

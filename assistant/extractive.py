@@ -18,7 +18,7 @@ from assistant import messages as msg
 from assistant.answering import Draft
 from assistant.config import AnswerSettings
 from assistant.lexical import analyze, words
-from assistant.text import fold, indented, quoted, sentence_spans, words_key
+from assistant.text import fold, heading_key, indented, quoted, sentence_spans, words_key
 from assistant.types import Citation, Passage, Style
 
 # "Waar kunt u verder terecht?" for parents: a sentence on what the samenwerkingsverband, the
@@ -71,15 +71,8 @@ def make_citation(n: int, passage: Passage, quote: str, meta: dict | None = None
                     year=str(meta.get("published", ""))[:4])
 
 
-_NUMBERING = re.compile(r"^\s*\d+(?:\.\d+)*\.?\s*")
-
-
-def _heading_key(text: str) -> str:
-    return fold(_NUMBERING.sub("", text)).strip(" :")
-
-
 def _headings(section: str | None) -> set[str]:
-    return {_heading_key(part) for part in (section or "").split(" > ") if part}
+    return {heading_key(part) for part in (section or "").split(" > ") if part}
 
 
 _LINK = re.compile(r"://|^\(?www\.|\w\.(?:nl|com|org|eu|be|gov|int)\b", re.I)
@@ -161,7 +154,7 @@ class ExtractiveAnswerer:
             in_section = terms & set(analyze(p.chunk.section or ""))
             for s, e in sentence_spans(p.chunk.text):
                 sent = p.chunk.text[s:e]
-                if len(sent) < 20 or _heading_key(sent) in headings or _in_title(sent, title) \
+                if len(sent) < 20 or heading_key(sent) in headings or _in_title(sent, title) \
                         or not _quotable(sent):
                     continue  # a heading or the title is where a quote stands, not what it says
                 words_in = set(analyze(sent))
@@ -189,13 +182,15 @@ class ExtractiveAnswerer:
             names += [expansion] + [w for w in expansion.split() if len(w) >= 8]
         return names
 
-    def defines(self, question: str, citations: Sequence[Citation]) -> bool | None:
-        """For a question that asks what a term means: whether one of ``citations`` says it."""
+    def undefined_term(self, question: str, citations: Sequence[Citation]) -> str | None:
+        """The term a question asks the meaning of ("Wat is een TLV?"), when none of
+        ``citations`` says what it is; else None."""
         term = answer_type.defined_term(question)
         if term is None:
             return None
         names = self.term_names(term)
-        return any(answer_type.defines(c.quote, names, c.section) for c in citations)
+        return None if any(answer_type.defines(c.quote, names, c.section)
+                           for c in citations) else term
 
     def select(self, cands: list[Candidate]) -> list[Candidate]:
         if not cands:

@@ -41,6 +41,14 @@ def match_key(text: str) -> str:
     return fold_ws(text)
 
 
+_NUMBERING = re.compile(r"^\s*\d+(?:\.\d+)*\.?\s*")
+
+
+def heading_key(text: str) -> str:
+    """A heading as it compares: folded, without its number ("3 Tussenvoorzieningen/…")."""
+    return fold(_NUMBERING.sub("", text)).strip(" :")
+
+
 def quoted(quote: str) -> str:
     """“quote”, without doubling the quotation marks of a quote that is itself a quotation."""
     opening = "" if quote.startswith(("“", '"', "„")) else "“"
