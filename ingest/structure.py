@@ -10,6 +10,7 @@ paragraph cut by a page or column end (no sentence end, the next line in lower c
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from ingest.clean import Line
@@ -148,8 +149,16 @@ def _spaced_heading(lines: list[Line], i: int, pieces: int = 4) -> int:
     return j - i + 1
 
 
+def _running_title(text: str) -> bool:
+    """A numbered chapter title ("4. De Ambulante dienstverlening verandert"), no sentence."""
+    m = _NUMBERED.match(text)
+    return bool(m) and len(text) <= 80 and m.group(3)[0].isupper() \
+        and not text.endswith(_SENTENCE_END + (",",))
+
+
 def to_blocks(lines: list[Line], kind: str) -> list[Block]:
     vocab = {w.casefold() for ln in lines for w in _WORD.findall(ln.text)}
+    repeated = Counter(ln.text.strip() for ln in lines if ln.text)
     blocks: list[Block] = []
     last_number: tuple[int, ...] = ()
     max_depth = 1
@@ -189,6 +198,12 @@ def to_blocks(lines: list[Line], kind: str) -> list[Block]:
             current = None
             continue
         bare_heading = False
+        if kind == "txt" and repeated[text.strip()] > 1 and _running_title(text.strip()):
+            # a chapter title repeated at the top of its pages ("4. De Ambulante dienstverlening
+            # verandert" / " Wanneer een reguliere school …"): not the page's first words
+            blocks.append(Block("para", text, ln.page, ln.label, note=True))
+            current = None
+            continue
         starts_item = ln.bullet or bool(_LIST_ITEM.match(text))
         if starts_item and not ln.bullet and text[0] in _DASHES and current is not None \
                 and current.kind == "para" and not current.text.rstrip().endswith(_SENTENCE_END):

@@ -117,6 +117,15 @@ def test_a_heading_spaced_over_blank_lines_is_one_heading():
     assert sentence in [b.text for b in st.blocks]
 
 
+def test_a_chapter_title_repeated_on_its_pages_is_not_the_pages_first_words():
+    text = ("4. De Ambulante dienstverlening verandert\n\nDe begeleider gaat naar school.\n\n"
+            "4. De Ambulante dienstverlening verandert\n Wanneer een school weinig leerlingen "
+            "heeft, raakt de steun versnipperd.\n")
+    st = structure(drop_furniture(page_lines([Page(None, None, text)])), "txt")
+    paras = [b.text for b in st.blocks]
+    assert "Wanneer een school weinig leerlingen heeft, raakt de steun versnipperd." in paras
+
+
 def test_hyphen_before_conjunction_is_kept():
     pages = [Page(None, None, "tussen speciaal-\nen regulier onderwijs en het VN-\nverdrag")]
     st = structure(drop_furniture(page_lines(pages)), "txt")
