@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
-from assistant.lexical import stopwords
+from assistant.lexical import names_a_thing, stopwords
 from assistant.text import asking_sentences, fold, heading_key, split_sentences
 
 Kind = Literal["money", "unit", "share", "count"]
@@ -199,7 +199,8 @@ def defined_term(question: str) -> str | None:
         if not m:
             continue
         words = fold(m.group("term")).split()
-        if 1 <= len(words) <= _TERM_WORDS and not _NOT_A_TERM.intersection(words):
+        if 1 <= len(words) <= _TERM_WORDS and not _NOT_A_TERM.intersection(words) \
+                and names_a_thing(words[-1]):
             return m.group("term").strip()
     return None
 

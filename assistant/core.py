@@ -137,24 +137,24 @@ class Assistant:
             draft = self._draft(query, passages, style)
         timings["answer"] = _ms(t)
         timings["total"] = _ms(started)
-        notice = None
+        parts: list[str] = []  # what the user is told before the answer, in this order
         if asked or (names and not draft.abstained):
             shown = asked or names
             quoted = [f"„{n}”" for n in shown]
             listed = quoted[0] if len(quoted) == 1 else (", ".join(quoted[:-1]) + " en "
                                                         + quoted[-1])
             template = msg.UNKNOWN_NAMES_ASKED if asked else msg.UNKNOWN_NAMES
-            notice = template.format(names=listed, verb="komt" if len(shown) == 1 else "komen")
+            parts.append(template.format(names=listed,
+                                         verb="komt" if len(shown) == 1 else "komen"))
         if gap is not None and not draft.abstained:
-            part = msg.QUANTITY_MISSING_PART.format(what=what)
-            notice = f"{notice} {part}" if notice else part
+            parts.append(msg.QUANTITY_MISSING_PART.format(what=what))
         term = None if draft.abstained else self.extractive.undefined_term(question,
                                                                            draft.citations)
         if term is not None:  # "Wat is een TLV?": the quotes use the word, none says what it is
-            part = msg.NO_DEFINITION.format(term=term)
-            notice = f"{notice} {part}" if notice else part
+            parts.append(msg.NO_DEFINITION.format(term=term))
         if query != question and history and _repeats(draft, history[-1].answer):
-            notice = f"{notice} {msg.SAME_AS_BEFORE}" if notice else msg.SAME_AS_BEFORE
+            parts.append(msg.SAME_AS_BEFORE)
+        notice = " ".join(parts) or None
         return Answer(draft.text, draft.citations, passages, draft.abstained, timings, query,
                       style, notice=notice, evidence={**ev.to_record(), "rule": rule})
 

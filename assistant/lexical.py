@@ -39,6 +39,15 @@ def stopwords() -> frozenset[str]:
     return function_words() | extra
 
 
+_ADJECTIVE_ENDS = ("ig", "ijk", "baar", "isch", "end", "ief", "loos")
+
+
+def names_a_thing(word: str) -> bool:
+    """Whether a folded word can end a noun phrase: no function word, no adjective ending
+    ("Wat is nodig?", "Wat is belangrijk?" ask for no subject and no definition)."""
+    return word not in function_words() and not word.endswith(_ADJECTIVE_ENDS)
+
+
 def words(text: str) -> list[str]:
     """Folded word tokens ("Geïntegreerde" -> "geintegreerde"), apostrophes kept inside."""
     return _TOKEN.findall(fold(text).replace("’", "'"))

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from assistant.glossary import CURATED
-from assistant.lexical import content_words, function_words, words
+from assistant.lexical import content_words, function_words, names_a_thing, words
 from assistant.text import fold
 from assistant.types import Turn
 
@@ -43,7 +43,6 @@ _QUESTION_WORDS = {"hoe", "wie", "wat", "waarom", "wanneer", "waar", "welke", "h
 # ("Siméa"), or as a definition ("Wat is symbiose?"); "Wat zijn de voorwaarden?", "Wat is
 # nodig?" lean on the question before
 _DEFINING = re.compile(r"^(?:wat|wie) (?:is|zijn|betekent|betekenen) (?P<rest>[^?.!;]+)")
-_ADJECTIVE_ENDS = ("ig", "ijk", "baar", "isch", "end", "ief", "loos")
 # the abbreviations people type ("Wat is de rol van het swv?"): each names a subject
 _ABBREVIATIONS = {k for k in CURATED if len(k) <= 4 and k.isalpha()
                   and k not in {"juf", "doof"}} | {  # everyday words, no abbreviations
@@ -144,7 +143,7 @@ def _names_subject(q: str, toks: list[str], raw: list[str], introduces: bool) ->
     m = _DEFINING.match(q)
     rest = words(m.group("rest")) if m else []
     return bool(rest) and rest[0] not in _DETERMINERS and rest[0] not in _FOLLOW_UP \
-        and rest[-1] not in function_words() and not rest[-1].endswith(_ADJECTIVE_ENDS)
+        and names_a_thing(rest[-1])
 
 
 def _bound(i: int, n: int, toks: list[str], raw: list[str], nouns: list[int]) -> bool:

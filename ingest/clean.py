@@ -47,13 +47,12 @@ def page_lines(pages: list[Page]) -> list[list[Line]]:
     for page in pages:
         lines = []
         raw_lines = normalize(page.text).split("\n")
-        in_notes = False
-        for raw, note in zip(raw_lines, footnote_lines(raw_lines)):
+        for raw, role in zip(raw_lines, footnote_roles(raw_lines)):
             # U+FFFD: a character or icon the PDF's font left unmapped ("�TIP: …")
             stripped = raw.replace("\ufffd", " ").strip()  # as ``match_key`` folds it
-            if in_notes and not note and raw[:1].isspace() and stripped:
+            if role == "resume":
                 lines.append(Line("", page.number, page.label))  # the page goes on after them
-            in_notes = note or (in_notes and bool(stripped) and not raw[:1].isspace())
+            note = role == "note"
             bullet = bool(stripped) and stripped[0] in BULLET_GLYPHS
             if bullet:
                 stripped = stripped.lstrip(BULLET_GLYPHS + " ")
@@ -67,8 +66,9 @@ _FOOTNOTE_RULE = re.compile(r"^ {20,}$")
 _FOOTNOTE = re.compile(r"^\d{1,3} \S")
 
 
-def footnote_lines(raw: list[str]) -> list[bool]:
-    """For each line, whether it opens a footnote.
+def footnote_roles(raw: list[str]) -> list[str]:
+    """For each line: "note" when it opens a footnote, "resume" when the page's text goes on
+    right after the footnotes, else "".
 
     The text was extracted page by page: a page's footnotes (after a rule of spaces) come
     before the next page's first line, which may carry on a sentence ("… wachtlijsten, het" /
@@ -78,15 +78,17 @@ def footnote_lines(raw: list[str]) -> list[bool]:
     ("13 Lokale Educatieve Agenda" / "14 Op Overeenstemming Gericht Overleg" were one sentence),
     never a heading, and the page's text does not run on into it. The lines stay where they are:
     a quote must stand in the document as it was extracted."""
-    notes = [False] * len(raw)
+    roles = [""] * len(raw)
     for i, line in enumerate(raw):
         if not (_FOOTNOTE_RULE.match(line) and i + 1 < len(raw) and _FOOTNOTE.match(raw[i + 1])):
             continue
         j = i + 1
         while j < len(raw) and raw[j].strip() and not raw[j][:1].isspace():
-            notes[j] = bool(_FOOTNOTE.match(raw[j]))
+            roles[j] = "note" if _FOOTNOTE.match(raw[j]) else ""
             j += 1
-    return notes
+        if j < len(raw) and raw[j].strip():
+            roles[j] = "resume"
+    return roles
 
 
 def _furniture_key(text: str) -> str:

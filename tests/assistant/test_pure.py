@@ -310,6 +310,7 @@ def test_a_quantity_must_be_of_the_asked_kind():
     ("Wat is de rol van het swv bij een TLV?", None),
     ("Wat is het verschil tussen symbiose en een nevenvestiging?", None),
     ("Wat betekent dat voor mijn zoon?", None),
+    ("Wat is nodig?", None),  # no subject at all
     ("Wat zijn de 3 tips voor de aanvraag?", None),
 ])
 def test_a_question_that_asks_what_a_word_means(question, term):
