@@ -120,16 +120,22 @@ class Assistant:
                     a.similarity_min_words, docs)
         timings["evidence"] = _ms(t)
         t = time.perf_counter()
+        asking = " ".join(asking_sentences(question))
         names = self.index.unknown_names(question)
-        asked = [n for n in names if n in " ".join(asking_sentences(question))]
+        asked = [n for n in names if n in asking]
+        # too short for the similarity rule: a word no document has is what the question asks
+        # about ("Wanneer begint de zomervakantie?")
+        unknown = [] if asked or ev.words >= a.similarity_min_words or looks_english(question) \
+            else self.index.unknown_words(asking)
         # "Hoeveel …?" with no quantity of that kind in the passages an answer may quote from
         gap = answer_type.missing(question, (p.chunk.text for p in
                                              passages[:self.extractive.max_passages]))
         what = msg.QUANTITY["money" if gap and gap.kind == "money" else "count"]
         # rules that abstain whatever the thresholds; recorded for `python -m eval calibrate`
-        rule = "names" if asked else "quantity" if gap is not None and gap.alone else None
-        if not ev.answerable or rule == "names":
-            # a question about a school, place or rule no document names has no answer here
+        rule = ("names" if asked else "words" if unknown
+                else "quantity" if gap is not None and gap.alone else None)
+        if not ev.answerable or rule in ("names", "words"):
+            # a question about a school, place, rule or thing no document names has no answer
             draft = self._abstain(query, passages)
         elif rule == "quantity":
             draft = self._abstain(query, passages, msg.QUANTITY_MISSING.format(what=what))
@@ -138,12 +144,13 @@ class Assistant:
         timings["answer"] = _ms(t)
         timings["total"] = _ms(started)
         parts: list[str] = []  # what the user is told before the answer, in this order
-        if asked or (names and not draft.abstained):
-            shown = asked or names
+        missing = asked or unknown  # what the question asks about and no document has
+        if missing or (names and not draft.abstained):
+            shown = missing or names
             quoted = [f"„{n}”" for n in shown]
             listed = quoted[0] if len(quoted) == 1 else (", ".join(quoted[:-1]) + " en "
                                                         + quoted[-1])
-            template = msg.UNKNOWN_NAMES_ASKED if asked else msg.UNKNOWN_NAMES
+            template = msg.UNKNOWN_NAMES_ASKED if missing else msg.UNKNOWN_NAMES
             parts.append(template.format(names=listed,
                                          verb="komt" if len(shown) == 1 else "komen"))
         if gap is not None and not draft.abstained:

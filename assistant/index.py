@@ -311,6 +311,20 @@ class SearchIndex:
                 names.append(m.group(0))
         return names
 
+    def unknown_words(self, text: str) -> list[str]:
+        """Words of ``text`` that no document contains in any form ("zomervakantie",
+        "leerplichtambtenaar"), nor the glossary. For a question too short for the similarity
+        rule such a word is its subject, so the answer cannot be about it."""
+        st = self.state
+        expanded = {w for key in glossary_keys(text, st.glossary) for w in words(key)}
+        unknown: list[str] = []
+        for word in content_words(text):
+            if len(word) < 3 or not word.isalpha() or word in expanded or word in unknown:
+                continue
+            if not st.lexical.knows(word):
+                unknown.append(word)
+        return unknown
+
     def query_terms(self, text: str) -> list[str]:
         """Stemmed search terms: the question's words (typos repaired) and expansions."""
         return stems(self.query(text).terms)

@@ -95,6 +95,23 @@ def test_names_in_the_context_of_a_question_are_pointed_out(assistant_session):
     assert "inspectie" in assistant_session.index.query(typo.query).terms
 
 
+def test_a_short_question_about_a_word_no_document_has_abstains(assistant_session):
+    # too short for the similarity rule: the unknown word is what it asks about
+    answer = assistant_session.ask("Wanneer begint de zomervakantie?")
+    assert_abstains_showing_what_is_closest(answer)
+    assert "„zomervakantie” komt nergens in de documenten voor" in answer.notice
+    assert answer.evidence["rule"] == "words"
+    # a compound is known only whole; other forms of a corpus word are known
+    index = assistant_session.index
+    assert index.unknown_words("Mag mijn kind thuisonderwijs krijgen?") == ["thuisonderwijs"]
+    assert index.unknown_words("Wie beslist over een integratieklas? Wat kost een rugzakje?") \
+        == []
+    # a longer question may carry words the documents lack as context ("dyslexie")
+    longer = assistant_session.ask("Mijn zoon heeft dyslexie en zit op het vso. Kan hij deels "
+                                   "lessen volgen op een gewone school?")
+    assert not longer.abstained and longer.citations
+
+
 def test_how_many_or_how_much_is_answered_only_with_a_quantity_of_that_kind(assistant_session):
     # the beleidsregel is found, but no document names an amount of money
     money = assistant_session.ask("Hoeveel subsidie per leerling krijgt een school die meedoet "

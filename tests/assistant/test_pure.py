@@ -69,6 +69,17 @@ def test_unknown_compounds_are_searched_by_their_parts():
     assert lex.search(q.terms, 2)[0][0] == "c1"
 
 
+def test_a_word_is_known_in_another_form_but_a_compound_only_whole():
+    from assistant.lexical import LexicalIndex
+
+    text = "Beslissingen over integratieklassen en thuiszitters; het onderwijs thuis."
+    lex = LexicalIndex(["c1"], [text])
+    for word in ("integratieklas", "thuiszitter", "beslist", "thuiszittres", "onderwijs"):
+        assert lex.knows(word), word
+    for word in ("thuisonderwijs", "zomervakantie", "dyslexie"):
+        assert not lex.knows(word), word
+
+
 def test_follow_ups_are_condensed_with_the_previous_subject():
     history = [Turn("Tot wanneer loopt de experimenteerregeling?", "...",
                     "Tot wanneer loopt de experimenteerregeling?")]
