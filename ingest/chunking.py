@@ -14,7 +14,7 @@ from assistant.text import sentence_spans
 from assistant.types import Chunk
 from ingest.structure import Structured
 
-CHUNKER_VERSION = "struct-v13"
+CHUNKER_VERSION = "struct-v14"
 
 
 @dataclass(frozen=True)

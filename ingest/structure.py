@@ -37,6 +37,7 @@ class Block:
     # a paragraph that runs on over a page end: (offset in text, page, label) where it turns
     turns: list[tuple[int, int, str | None]] = field(default_factory=list)
     note: bool = False  # a footnote: the page's text does not run on into it
+    run_in: bool = False  # a title right above its paragraph: on the line before it
 
 
 @dataclass
@@ -156,6 +157,18 @@ def _running_title(text: str) -> bool:
         and not text.endswith(_SENTENCE_END + (",",))
 
 
+def _run_in_title(lines: list[Line], i: int) -> bool:
+    """A short title line right above the paragraph it names ("Schil van expertise rond de
+    leraar" / "Het geven van inclusief onderwijs doet de leraar niet alleen. …"): the next line
+    opens in upper case and runs the column's width."""
+    text, nxt = lines[i].text.strip(), lines[i + 1].text.strip() if i + 1 < len(lines) else ""
+    if lines[i].bullet or not nxt or lines[i + 1].bullet or not nxt[0].isupper():
+        return False
+    return len(nxt) >= 60 and len(text) <= 0.6 * len(nxt) and _heading_like(text, 60) \
+        and text.split()[-1].casefold() not in _OPEN_END \
+        and not _NUMBERED.match(text) and not _LIST_ITEM.match(text)
+
+
 def to_blocks(lines: list[Line], kind: str) -> list[Block]:
     vocab = {w.casefold() for ln in lines for w in _WORD.findall(ln.text)}
     repeated = Counter(ln.text.strip() for ln in lines if ln.text)
@@ -203,6 +216,12 @@ def to_blocks(lines: list[Line], kind: str) -> list[Block]:
             # verandert" / " Wanneer een reguliere school …"): not the page's first words
             blocks.append(Block("para", text, ln.page, ln.label, note=True))
             current = None
+            continue
+        if kind == "txt" and current is None and _run_in_title(lines, i):
+            # on a line of its own right above its paragraph, not joined into its first sentence;
+            # no heading: as headings these titles made sections too small to rank (README,
+            # eighth round), and a quote keeps the title that names it ("Fase 2: 2023-2025")
+            blocks.append(Block("para", text, ln.page, ln.label, run_in=True))
             continue
         starts_item = ln.bullet or bool(_LIST_ITEM.match(text))
         if starts_item and not ln.bullet and text[0] in _DASHES and current is not None \
@@ -278,16 +297,16 @@ def render(blocks: list[Block]) -> Structured:
     stack: list[tuple[int, str]] = []
     sections: list[tuple[int, str]] = []
     pages: list[tuple[int, int, str | None]] = []
-    prev_kind = ""
+    prev: Block | None = None
     for b in blocks:
-        if parts:
-            sep = "\n" if b.kind == "item" and prev_kind == "item" else "\n\n"
+        if prev is not None:
+            sep = "\n" if prev.run_in or b.kind == prev.kind == "item" else "\n\n"
             parts.append(sep)
             pos += len(sep)
         b.start, b.end = pos, pos + len(b.text)
         parts.append(b.text)
         pos = b.end
-        prev_kind = b.kind
+        prev = b
         if b.page is not None and (not pages or pages[-1][1] != b.page):
             pages.append((b.start, b.page, b.label))
         pages += [(b.start + offset, page, label) for offset, page, label in b.turns]
