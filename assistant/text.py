@@ -140,6 +140,30 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     return out
 
 
+def is_title(text: str, start: int, end: int, most_words: int = 10) -> bool:
+    """Whether the sentence span is a title: a short paragraph of its own (blank lines or the
+    text's edge around it) without a sentence end: a heading, or a label ("**Verschillende
+    rollen samenwerkingsverband**" above "Het samenwerkingsverband is …")."""
+    span = text[start:end]
+    before, after = text[:start].rstrip(" \t"), text[end:].lstrip(" \t")
+    return (not before or before.endswith("\n\n")) and (not after or after.startswith("\n\n")) \
+        and len(span.split()) <= most_words \
+        and not span.rstrip(" *_\"”’'").endswith((".", "!", "?", ":", ";", ")"))
+
+
+def with_titles(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """``spans`` with each title joined to the sentence after it, which it names."""
+    out: list[tuple[int, int]] = []
+    glue = False
+    for s, e in spans:
+        if glue:
+            out[-1] = (out[-1][0], e)
+        else:
+            out.append((s, e))
+        glue = is_title(text, s, e)
+    return out
+
+
 def split_sentences(text: str) -> list[str]:
     return [text[s:e] for s, e in sentence_spans(text)]
 

@@ -10,11 +10,11 @@ import bisect
 import hashlib
 from dataclasses import dataclass
 
-from assistant.text import sentence_spans
+from assistant.text import sentence_spans, with_titles
 from assistant.types import Chunk
 from ingest.structure import Structured
 
-CHUNKER_VERSION = "struct-v14"
+CHUNKER_VERSION = "struct-v15"
 
 
 @dataclass(frozen=True)
@@ -60,7 +60,7 @@ def section_ranges(st: Structured) -> list[tuple[int, int, str | None]]:
 def _pieces(text: str, start: int, end: int, max_chars: int) -> list[tuple[int, int]]:
     """Sentence spans inside [start, end), overly long sentences cut at spaces."""
     out = []
-    for s, e in sentence_spans(text[start:end]):
+    for s, e in with_titles(text[start:end], sentence_spans(text[start:end])):
         s, e = s + start, e + start
         while e - s > max_chars:
             cut = text.rfind(" ", s, s + max_chars)
@@ -119,7 +119,7 @@ def split_into_units(chunk: Chunk, max_chars: int = 350) -> list[tuple[int, int]
     A chunk-level vector of a 900-character passage blurs what it says; small windows keep
     each statement findable, and a chunk scores as its best window (measured: README).
     """
-    spans = sentence_spans(chunk.text) or [(0, len(chunk.text))]
+    spans = with_titles(chunk.text, sentence_spans(chunk.text)) or [(0, len(chunk.text))]
     units = []
     j = 0
     while j < len(spans):

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from assistant.text import match_key
+from assistant.text import match_key, sentence_spans, split_sentences, with_titles
 from ingest.chunking import ChunkParams, split_into_chunks, split_into_units
 from ingest.clean import drop_furniture, page_lines
 from ingest.readers import Page, read_document
@@ -124,6 +124,23 @@ def test_a_chapter_title_repeated_on_its_pages_is_not_the_pages_first_words():
     st = structure(drop_furniture(page_lines([Page(None, None, text)])), "txt")
     paras = [b.text for b in st.blocks]
     assert "Wanneer een school weinig leerlingen heeft, raakt de steun versnipperd." in paras
+
+
+def test_a_title_right_above_its_paragraph_stays_on_its_own_line():
+    text = ("Iedere medewerker heeft een rol.\n\nSchil van expertise rond de leraar \n"
+            "Het geven van inclusief onderwijs doet de leraar niet alleen. Hulp wordt bij \n"
+            "voorkeur dichtbij georganiseerd en om hulp vragen is normaal.\n")
+    st = structure(drop_furniture(page_lines([Page(None, None, text)])), "txt")
+    assert st.sections == []  # no heading: no section of two sentences
+    title = "Schil van expertise rond de leraar"
+    assert f"{title}\nHet geven van inclusief onderwijs" in st.text
+    # a quote carries the title on a line of its own; a chunk or window never ends with it
+    assert split_sentences(st.text)[1] == (f"{title}\nHet geven van inclusief onderwijs doet de "
+                                           "leraar niet alleen.")
+    labelled = "Tekst ervoor.\n\n**Verschillende rollen**\n\nHet verband is betrokken. Meer."
+    spans = with_titles(labelled, sentence_spans(labelled))
+    assert [labelled[s:e] for s, e in spans][1] == ("**Verschillende rollen**\n\nHet verband is "
+                                                    "betrokken.")
 
 
 def test_hyphen_before_conjunction_is_kept():
