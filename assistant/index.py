@@ -24,6 +24,7 @@ from assistant.types import Chunk, DocInfo, Passage
 log = logging.getLogger(__name__)
 
 
+_TYPED_WORD = re.compile(r"[^\W\d_]+")
 _NAME = re.compile(r"(?<![\w'’-])[A-Z][a-zà-ÿ]{2,}(?![\w'’-])")
 
 
@@ -317,12 +318,13 @@ class SearchIndex:
         rule such a word is its subject, so the answer cannot be about it."""
         st = self.state
         expanded = {w for key in glossary_keys(text, st.glossary) for w in words(key)}
+        typed = {fold(m.group(0)): m.group(0) for m in _TYPED_WORD.finditer(text)}
         unknown: list[str] = []
         for word in content_words(text):
-            if len(word) < 3 or not word.isalpha() or word in expanded or word in unknown:
+            if len(word) < 3 or not word.isalpha() or word in expanded:
                 continue
-            if not st.lexical.knows(word):
-                unknown.append(word)
+            if not st.lexical.knows(word) and typed.get(word, word) not in unknown:
+                unknown.append(typed.get(word, word))  # as typed: "PBS", not "pbs"
         return unknown
 
     def query_terms(self, text: str) -> list[str]:

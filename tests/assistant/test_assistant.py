@@ -104,6 +104,7 @@ def test_a_short_question_about_a_word_no_document_has_abstains(assistant_sessio
     # a compound is known only whole; other forms of a corpus word are known
     index = assistant_session.index
     assert index.unknown_words("Mag mijn kind thuisonderwijs krijgen?") == ["thuisonderwijs"]
+    assert index.unknown_words("Wat is PBS?") == ["PBS"]  # shown as typed
     assert index.unknown_words("Wie beslist over een integratieklas? Wat kost een rugzakje?") \
         == []
     # a longer question may carry words the documents lack as context ("dyslexie")
