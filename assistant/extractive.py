@@ -18,7 +18,8 @@ from assistant import messages as msg
 from assistant.answering import Draft
 from assistant.config import AnswerSettings
 from assistant.lexical import analyze, words
-from assistant.text import fold, heading_key, indented, quoted, sentence_spans, words_key
+from assistant.text import (ends_statement, fold, heading_key, indented, quoted, sentence_spans,
+                            words_key)
 from assistant.types import Citation, Passage, Style
 
 # "Waar kunt u verder terecht?" for parents: a sentence on what the samenwerkingsverband, the
@@ -95,7 +96,7 @@ def _quotable(sentence: str) -> bool:
     tokens = sentence.split()
     links = sum(bool(_LINK.search(t)) for t in tokens)
     end = sentence.rstrip(" *_\"”’'")
-    label = len(tokens) < _LABEL_WORDS and not end.endswith((".", "!", "?", ":", ";", ")"))
+    label = len(tokens) < _LABEL_WORDS and not ends_statement(sentence)
     # in capitals only: a heading or a figure's label ("PRAKTIJK- VOORBEELD MEDIUMSETTING")
     label = label or not any(ch.islower() for ch in sentence)
     return not (links >= 2 or (tokens and links / len(tokens) > 0.3) or label

@@ -299,7 +299,7 @@ class SearchIndex:
         """Capitalised words inside a sentence ("De Regenboog in Zwolle") that no document
         contains: names the answer cannot be about."""
         st = self.state
-        expanded = {w for key in glossary_keys(text, st.glossary) for w in words(key)}
+        expanded = self._glossary_words(text)
         names = []
         for m in _NAME.finditer(text):
             before = text[:m.start()].rstrip()
@@ -316,16 +316,19 @@ class SearchIndex:
         """Words of ``text`` that no document contains in any form ("zomervakantie",
         "leerplichtambtenaar"), nor the glossary. For a question too short for the similarity
         rule such a word is its subject, so the answer cannot be about it."""
-        st = self.state
-        expanded = {w for key in glossary_keys(text, st.glossary) for w in words(key)}
+        expanded = self._glossary_words(text)
         typed = {fold(m.group(0)): m.group(0) for m in _TYPED_WORD.finditer(text)}
         unknown: list[str] = []
         for word in content_words(text):
-            if len(word) < 3 or not word.isalpha() or word in expanded:
-                continue
-            if not st.lexical.knows(word) and typed.get(word, word) not in unknown:
-                unknown.append(typed.get(word, word))  # as typed: "PBS", not "pbs"
+            shown = typed.get(word, word)  # as typed: "PBS", not "pbs"
+            if len(word) >= 3 and word.isalpha() and word not in expanded \
+                    and shown not in unknown and not self.state.lexical.knows(word):
+                unknown.append(shown)
         return unknown
+
+    def _glossary_words(self, text: str) -> set[str]:
+        """The words of the glossary terms ``text`` uses ("Den Bosch": "den", "bosch")."""
+        return {w for key in glossary_keys(text, self.state.glossary) for w in words(key)}
 
     def query_terms(self, text: str) -> list[str]:
         """Stemmed search terms: the question's words (typos repaired) and expansions."""

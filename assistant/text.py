@@ -140,6 +140,12 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     return out
 
 
+def ends_statement(sentence: str) -> bool:
+    """Whether a sentence ends as a statement does (".", "!", "?", ":", ";" or ")", before any
+    closing quote or emphasis): a label or a title does not."""
+    return sentence.rstrip(" *_\"”’'").endswith((".", "!", "?", ":", ";", ")"))
+
+
 def is_title(text: str, start: int, end: int, most_words: int = 10) -> bool:
     """Whether the sentence span is a title: a short paragraph of its own (blank lines or the
     text's edge around it) without a sentence end: a heading, or a label ("**Verschillende
@@ -147,8 +153,7 @@ def is_title(text: str, start: int, end: int, most_words: int = 10) -> bool:
     span = text[start:end]
     before, after = text[:start].rstrip(" \t"), text[end:].lstrip(" \t")
     return (not before or before.endswith("\n\n")) and (not after or after.startswith("\n\n")) \
-        and len(span.split()) <= most_words \
-        and not span.rstrip(" *_\"”’'").endswith((".", "!", "?", ":", ";", ")"))
+        and len(span.split()) <= most_words and not ends_statement(span)
 
 
 def with_titles(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
