@@ -18,8 +18,15 @@ from assistant import messages as msg
 from assistant.answering import Draft
 from assistant.config import AnswerSettings
 from assistant.lexical import analyze, words
-from assistant.text import (ends_statement, fold, heading_key, indented, quoted, sentence_spans,
-                            words_key)
+from assistant.text import (
+    ends_statement,
+    fold,
+    heading_key,
+    indented,
+    quoted,
+    sentence_spans,
+    words_key,
+)
 from assistant.types import Citation, Passage, Style
 
 # "Waar kunt u verder terecht?" for parents: a sentence on what the samenwerkingsverband, the
