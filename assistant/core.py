@@ -19,7 +19,7 @@ from assistant.evidence import assess
 from assistant.extractive import make_citation
 from assistant.index import NoIndexError, RetrieverView, SearchIndex
 from assistant.query import condense
-from assistant.text import asking_sentences, quoted, words_key
+from assistant.text import asking_sentences, indented, quoted, words_key
 from assistant.types import (
     STYLES,
     Answer,
@@ -202,7 +202,8 @@ class Assistant:
     def _closest_lines(citations: list[Citation]) -> list[str]:
         if not citations:
             return []
-        return ["", msg.CLOSEST] + [f"- {c.title}: {quoted(c.quote)} [{c.n}]" for c in citations]
+        return ["", msg.CLOSEST] + [f"- {c.title}: {indented(quoted(c.quote), '  ')} [{c.n}]"
+                                    for c in citations]
 
     def _abstain(self, query: str, passages: list[Passage], reason: str | None = None) -> Draft:
         citations = self._closest(query, passages)
@@ -229,7 +230,8 @@ class Assistant:
             citations.append(citation)
             where = " — ".join(x for x in (citation.title, citation.section,
                                            f"p. {citation.page}" if citation.page else None) if x)
-            lines += ["", msg.CHECK_SOURCE, f"> {quoted(citation.quote)} [1]", f"({where})"]
+            lines += ["", msg.CHECK_SOURCE, f"> {indented(quoted(citation.quote), '> ')} [1]",
+                      f"({where})"]
             if diffs:
                 lines += ["", msg.CHECK_DIFF_HEADING]
                 lines += [f"- “{a}” → “{b}”" for a, b in diffs]

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from assistant.citations import MARKER
-from assistant.text import match_key, split_sentences
+from assistant.text import indented, match_key, split_sentences
 from assistant.types import Answer, CheckResult, Citation, DocInfo, Style
 
 # --- texts ------------------------------------------------------------------------------------
@@ -490,7 +490,7 @@ def export_markdown(exchanges: Sequence[Exchange], when: str) -> str:
             lines += [f"### {UI_TEXT['sources_inline']}", ""]
             for c in ex.answer.citations:
                 lines.append(f"{c.n}. {esc(source_line(c))}")
-                lines.append(f"   > {esc(c.quote)}")
+                lines.append(f"   > {indented(esc(c.quote), '   > ')}")
                 lines.append(f"   {UI_TEXT['reference']}: {esc(c.reference())}")
             lines.append("")
     return "\n".join(lines).rstrip() + "\n"

@@ -58,6 +58,9 @@ def assert_abstains_showing_what_is_closest(answer) -> None:
     assert answer.abstained
     assert answer.text.startswith("Dit staat niet in de documenten")
     assert answer.citations  # the closest passages, as possibly relevant
+    # each is one list item, also a quote of several lines (a title above its sentence)
+    listed = answer.text.split(msg.CLOSEST, 1)[1].strip().splitlines()
+    assert all(line.startswith(("- ", "  ")) for line in listed), answer.text
 
 
 @pytest.mark.parametrize("question", [

@@ -162,9 +162,12 @@ def test_format_date():
 
 
 def test_export_markdown_has_questions_answers_and_sources():
+    titled = citation(2, f"Symbiose\n{QUOTE}")  # a title above its sentence
     exchanges = [Exchange(f"Vraag {SCRIPT}", answer(notice="Ingekort.")),
-                 Exchange("Tweede", answer(citations=[]))]
+                 Exchange("Tweede", answer(citations=[])),
+                 Exchange("Derde", answer(citations=[titled]))]
     md = export_markdown(exchanges, "2026-01-01 10:00 UTC")
+    assert f"   > Symbiose\n   > {esc(QUOTE)}" in md  # both lines in the quote
     assert md.startswith(f"# {UI_TEXT['export_title']}")
     assert "## Vraag 1" in md and "## Vraag 2" in md
     assert "&lt;script&gt;" in md and "<script>" not in md
