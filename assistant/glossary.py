@@ -69,6 +69,9 @@ CURATED: dict[str, str] = {
     "afschaffen": "blijft bestaan blijft beschikbaar",
     "opgeheven": "blijft bestaan blijft beschikbaar",
     "opheffen": "blijft bestaan blijft beschikbaar",
+    # the documents say "besturen" as often as "schoolbesturen"
+    "schoolbestuur": "bestuur",
+    "schoolbesturen": "besturen",
     # place names as people say them
     "den bosch": "'s-Hertogenbosch",
     "den haag": "'s-Gravenhage",
