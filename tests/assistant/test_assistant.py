@@ -152,6 +152,13 @@ def test_a_parent_asking_whether_special_schools_disappear_hears_that_they_remai
                for c in answer.citations[:2]), answer.text
 
 
+def test_school_boards_find_what_the_documents_head_besturen(assistant_session):
+    # the inspectie's recommendations to school boards stand under "Besturen" (curated glossary)
+    answer = assistant_session.ask("Welke aanbevelingen heeft de inspectie voor schoolbesturen?")
+    assert any((c.section or "").endswith("Aanbevelingen > Besturen")
+               for c in answer.citations[:2]), answer.text
+
+
 def test_answerable_question_is_close_to_the_documents(assistant_session):
     answer = assistant_session.ask(SYMBIOSE)
     assert answer.evidence["similarity"] >= assistant_session._min_similarity
