@@ -151,8 +151,12 @@ def is_title(text: str, start: int, end: int, most_words: int = 10) -> bool:
     text's edge around it) without a sentence end: a heading, or a label ("**Verschillende
     rollen samenwerkingsverband**" above "Het samenwerkingsverband is …")."""
     span = text[start:end]
-    before, after = text[:start].rstrip(" \t"), text[end:].lstrip(" \t")
-    return (not before or before.endswith("\n\n")) and (not after or after.startswith("\n\n")) \
+    i, j = start, end  # past the spaces around the span, without copying the text
+    while i > 0 and text[i - 1] in " \t":
+        i -= 1
+    while j < len(text) and text[j] in " \t":
+        j += 1
+    return (i == 0 or text[i - 2:i] == "\n\n") and (j == len(text) or text[j:j + 2] == "\n\n") \
         and len(span.split()) <= most_words and not ends_statement(span)
 
 
