@@ -50,6 +50,11 @@ CURATED: dict[str, str] = {
     "zorgleerling": "leerling extra ondersteuningsbehoefte",
     "juf": "leraar",
     "meester": "leraar",
+    # the documents write "leraar"/"leraren" (102 times), teachers type "leerkracht", "docent"
+    "leerkracht": "leraar",
+    "leerkrachten": "leraren",
+    "docent": "leraar",
+    "docenten": "leraren",
     "thuiszitter": "thuiszitten verzuim",
     # what the documents call D/SH and cluster 2
     "doof": "doof of slechthorend D/SH cluster 2",
