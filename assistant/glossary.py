@@ -74,6 +74,8 @@ CURATED: dict[str, str] = {
     "afschaffen": "blijft bestaan blijft beschikbaar",
     "opgeheven": "blijft bestaan blijft beschikbaar",
     "opheffen": "blijft bestaan blijft beschikbaar",
+    "betaalt": "bekostigt bekostiging financiering",
+    "betalen": "bekostigen bekostiging financiering",
     # the documents say "besturen" as often as "schoolbesturen"
     "schoolbestuur": "bestuur",
     "schoolbesturen": "besturen",
