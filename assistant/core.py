@@ -19,7 +19,7 @@ from assistant.evidence import assess
 from assistant.extractive import make_citation
 from assistant.index import NoIndexError, RetrieverView, SearchIndex
 from assistant.query import condense
-from assistant.text import asking_sentences, indented, quoted, words_key
+from assistant.text import asking_sentences, has_words, indented, quoted, words_key
 from assistant.types import (
     STYLES,
     Answer,
@@ -101,6 +101,8 @@ class Assistant:
 
     def _clean_input(self, text: str) -> tuple[str, str | None]:
         text = _CONTROL.sub(" ", text or "").strip()
+        if not has_words(text):  # "???": nothing to search for
+            return "", None
         limit = self.settings.limits.max_question_chars
         if len(text) > limit:
             return text[:limit], msg.TOO_LONG.format(n=limit)

@@ -23,6 +23,11 @@ def strip_accents(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+def has_words(text: str | None) -> bool:
+    """Whether ``text`` holds a letter or digit: "???" or "…" asks nothing."""
+    return any(ch.isalnum() for ch in text or "")
+
+
 def fold(text: str) -> str:
     """Case- and accent-folded form for matching words ("Geïntegreerde" -> "geintegreerde")."""
     return strip_accents(text).casefold()

@@ -20,6 +20,7 @@ from typing import Any, Protocol
 
 from assistant.config import Settings
 from assistant.feedback import append_feedback, feedback_record
+from assistant.text import has_words
 from assistant.types import STYLES, Answer, Chunk, DocInfo, Style, Turn
 from assistant.ui_render import (
     STYLE_LABELS,
@@ -100,7 +101,7 @@ def validate_question(text: str | None) -> str | None:
     Input longer than ``limits.max_question_chars`` is not refused here: the assistant uses
     the first part and says so in ``answer.notice``, which the chat shows.
     """
-    return None if (text or "").strip() else UI_TEXT["err_empty"]
+    return None if has_words(text) else UI_TEXT["err_empty"]
 
 
 def shown_question(question: str, limit: int) -> str:
@@ -204,7 +205,7 @@ class UIHandlers:
     # --- citation check -----------------------------------------------------------------------
     def check(self, statement: str | None, prefs: Prefs | None = None) -> str:
         text = (statement or "").strip()
-        if not text:
+        if not has_words(text):
             return f"<p class=\"check-msg\">{UI_TEXT['err_check_empty']}</p>"
         try:
             answer = self.assistant.check(text, docs=prefs.docs if prefs else None)

@@ -65,8 +65,9 @@ def test_script_in_a_question_is_shown_as_text(handlers):
     assert chat[0]["content"].startswith("&lt;script&#62;")
 
 
-def test_empty_input_gets_a_dutch_message_and_the_assistant_is_not_asked(handlers):
-    steps = run(handlers.respond("   \n ", [], Conversation(), Prefs()))
+@pytest.mark.parametrize("nothing", ["   \n ", "???", "…"])
+def test_empty_input_gets_a_dutch_message_and_the_assistant_is_not_asked(handlers, nothing):
+    steps = run(handlers.respond(nothing, [], Conversation(), Prefs()))
     chat, _, conv, box = steps[-1]
     assert chat == [{"role": "assistant", "content": UI_TEXT["err_empty"]}]
     assert conv.exchanges == [] and box == ""
