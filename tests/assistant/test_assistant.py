@@ -159,6 +159,26 @@ def test_school_boards_find_what_the_documents_head_besturen(assistant_session):
                for c in answer.citations[:2]), answer.text
 
 
+def test_words_that_name_the_document_do_not_pick_its_sentences(assistant_session):
+    # "inspectie" names the inspectie's report (its publisher): in that report it says which
+    # document, not which sentence; its recommendations to boards share no other word
+    answer = assistant_session.ask("Wat raadt de inspectie in haar rapport de besturen aan?")
+    assert any((c.section or "").endswith("Aanbevelingen > Besturen")
+               for c in answer.citations), answer.text
+
+
+@pytest.mark.parametrize(("typed", "written"), [
+    ("Wat doet een leerkracht met een OPP?", "leraar"),
+    ("Krijgen docenten extra scholing?", "leraren"),
+    ("Wie betaalt het leerlingenvervoer?", "bekostigt"),
+])
+def test_teachers_and_parents_words_are_searched_as_the_documents_write_them(
+        assistant_session, typed, written):
+    q = assistant_session.index.query(typed)
+    assert any(written in e for e in q.expansions)
+    assert written in q.terms
+
+
 def test_answerable_question_is_close_to_the_documents(assistant_session):
     answer = assistant_session.ask(SYMBIOSE)
     assert answer.evidence["similarity"] >= assistant_session._min_similarity
