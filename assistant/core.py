@@ -278,7 +278,7 @@ _DUTCH = {"de", "het", "een", "en", "van", "is", "wat", "hoe", "mijn", "kan", "m
 
 def _repeats(draft: Draft, before: str) -> bool:
     """A follow-up's answer that quotes nothing the answer before it did not quote already
-    ("en wie betaalt dat?" when the documents say nothing about paying)."""
+    ("en voor hoe lang?" when the answer before already quoted the period)."""
     said = words_key(before)
     return bool(said and draft.citations and not draft.abstained
                 and all(words_key(c.quote) in said for c in draft.citations))
