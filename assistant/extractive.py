@@ -97,11 +97,12 @@ _FIGURE = re.compile(r"^\W*(?:figuur|tabel|grafiek)\s+\d", re.I)
 
 
 @lru_cache(maxsize=64)
-def _naming_terms(title: str, publisher: str) -> frozenset[str]:
-    return frozenset(analyze(f"{title} {publisher}"))
+def _document_words(title: str, publisher: str) -> tuple[frozenset[str], frozenset[str]]:
+    """The title's words (to spot the subtitle) and the stems that name the document."""
+    return frozenset(words(title)), frozenset(analyze(f"{title} {publisher}"))
 
 
-def _in_title(sentence: str, title: set[str]) -> bool:
+def _in_title(sentence: str, title: frozenset[str]) -> bool:
     """The title page's subtitle, not a statement: nearly all its words are the title's."""
     toks = words(sentence)
     return len(toks) >= 4 and sum(t in title for t in toks) >= 0.8 * len(toks)
@@ -167,8 +168,7 @@ class ExtractiveAnswerer:
         for rank, p in enumerate(passages[: self.max_passages]):
             headings = _headings(p.chunk.section)
             meta = self.index.doc_meta(p.chunk.doc)
-            title = set(words(meta.get("title") or ""))
-            naming = _naming_terms(meta.get("title") or "", meta.get("publisher") or "")
+            title, naming = _document_words(meta.get("title") or "", meta.get("publisher") or "")
             # question words in the section path count at half weight; measured: the gain comes
             # from top-level headings that repeat the title (a prior for the document the
             # question names), not from deeper headings (README, third round)
