@@ -200,7 +200,7 @@ def defined_term(question: str) -> str | None:
             continue
         words = fold(m.group("term")).split()
         if 1 <= len(words) <= _TERM_WORDS and not _NOT_A_TERM.intersection(words) \
-                and names_a_thing(words[-1]):
+                and names_a_thing(words[-1]) and any(ch.isalpha() for ch in words[-1]):
             return m.group("term").strip()
     return None
 

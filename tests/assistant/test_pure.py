@@ -323,6 +323,8 @@ def test_a_quantity_must_be_of_the_asked_kind():
     ("Wat betekent dat voor mijn zoon?", None),
     ("Wat is nodig?", None),  # no subject at all
     ("Wat zijn de 3 tips voor de aanvraag?", None),
+    ("Wat is 60%?", None),  # a number, no word to explain
+    ("Wat is 2035?", None),
 ])
 def test_a_question_that_asks_what_a_word_means(question, term):
     assert answer_type.defined_term(question) == term
