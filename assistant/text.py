@@ -182,8 +182,31 @@ def split_sentences(text: str) -> list[str]:
     return [text[s:e] for s, e in sentence_spans(text)]
 
 
+# ", kan hij …?", ", wat …?": the question starts after the comma; what comes before is context
+_ASKS_AFTER_COMMA = re.compile(
+    r",\s+(?=(?:en\s+|maar\s+|dus\s+)?(?:kan|kunnen|mag|mogen|moet|moeten|is|zijn|heeft|hebben|"
+    r"krijgt|krijgen|gaat|gaan|wordt|worden|doet|doen|wat|wie|welke?|waar|wanneer|waarom|hoe|"
+    r"hoeveel)\b)", re.IGNORECASE)
+_ASKS_FIRST = re.compile(r"^\W*(?:en\s+|maar\s+|dus\s+)?(?:kan|kunnen|mag|mogen|moet|moeten|is|"
+                         r"zijn|heeft|hebben|krijgt|krijgen|gaat|gaan|wordt|worden|doet|doen|"
+                         r"wat|wie|welke?|waar|wanneer|waarom|hoe|hoeveel|klopt|geldt)\b",
+                         re.IGNORECASE)
+
+
+def _asking_clause(sentence: str) -> str:
+    """A question sentence without a context clause before it ("Mijn kind heeft autisme, kan
+    hij naar een gewone school?" -> "kan hij naar een gewone school?"); one that opens with its
+    question ("Wat is symbiose, en hoeveel …?") stays whole."""
+    if _ASKS_FIRST.match(sentence):
+        return sentence
+    m = _ASKS_AFTER_COMMA.search(sentence)
+    return sentence[m.end():] if m else sentence
+
+
 def asking_sentences(question: str) -> list[str]:
-    """The sentences that ask: those with a question mark, else the last one. The others are
-    context ("Wij wonen in Zwolle.", "Wij hebben 3 kinderen.")."""
+    """The sentences that ask: those with a question mark, else the last one, each without a
+    context clause before a comma. The others are context ("Wij wonen in Zwolle.", "Wij
+    hebben 3 kinderen.")."""
     parts = split_sentences(question) or [question]
-    return [p for p in parts if p.rstrip().endswith("?")] or parts[-1:]
+    asking = [p for p in parts if p.rstrip().endswith("?")] or parts[-1:]
+    return [_asking_clause(p) for p in asking]

@@ -9,7 +9,7 @@ from assistant.checker import differences, extract_statement, strip_attribution
 from assistant.citations import invalid_citations, markers
 from assistant.index import rrf
 from assistant.query import build_query, condense, is_follow_up
-from assistant.text import contains_verbatim, match_key, split_sentences
+from assistant.text import asking_sentences, contains_verbatim, match_key, split_sentences
 from assistant.types import Chunk, Citation, Passage, Turn
 from ingest.chunking import in_context
 from ingest.glossary import build_glossary, derive
@@ -379,3 +379,21 @@ def test_a_citation_of_several_lines_keeps_them_under_its_number():
     lines = c.render().splitlines()
     assert lines[0].startswith("[1] Werkagenda — Tijdpad — p. 12 — “Voorjaar 2027")
     assert lines[1] == "    Voorjaar 2029: Inwerkingtreding”"
+
+
+@pytest.mark.parametrize("question, asking", [
+    ("Wij wonen in Zwolle. Doet onze gemeente mee?", ["Doet onze gemeente mee?"]),
+    # a context clause before a comma is context as well
+    ("Mijn kind heeft autisme, kan hij naar een gewone school?",
+     ["kan hij naar een gewone school?"]),
+    ("Onze zoon zit op De Vlinder, mag hij bij symbiose lessen volgen?",
+     ["mag hij bij symbiose lessen volgen?"]),
+    # a sentence that opens with its question stays whole
+    ("Wat is symbiose, en hoeveel geld krijgt een school daarvoor?",
+     ["Wat is symbiose, en hoeveel geld krijgt een school daarvoor?"]),
+    ("Klopt het dat symbiose 60% is, of is het meer?",
+     ["Klopt het dat symbiose 60% is, of is het meer?"]),
+    ("Symbiose", ["Symbiose"]),
+])
+def test_the_asking_part_of_a_question(question, asking):
+    assert asking_sentences(question) == asking
