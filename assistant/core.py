@@ -147,6 +147,11 @@ class Assistant:
         timings["total"] = _ms(started)
         parts: list[str] = []  # what the user is told before the answer, in this order
         missing = asked or unknown  # what the question asks about and no document has
+        if not missing and draft.abstained and ev.coverage < a.min_evidence \
+                and not looks_english(question):
+            # too few of the question's words in the passages: name those no document has,
+            # wherever they stand ("Mijn kind heeft autisme. Kan hij …?": most of its weight)
+            missing = self.index.unknown_words(question)
         if missing or (names and not draft.abstained):
             shown = missing or names
             quoted = [f"„{n}”" for n in shown]

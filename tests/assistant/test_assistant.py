@@ -88,6 +88,10 @@ def test_names_in_the_context_of_a_question_are_pointed_out(assistant_session):
     assert not answer.abstained  # the rule is the same for every school
     assert "„Vlinder” komt nergens in de documenten voor" in answer.notice
     assert "in het algemeen" in answer.notice
+    # the same context before a comma is context too
+    comma = assistant_session.ask("Onze zoon zit op De Vlinder, mag hij bij symbiose een deel "
+                                  "van het lesprogramma op de reguliere school volgen?")
+    assert not comma.abstained and "in het algemeen" in comma.notice
     # names the documents do have, sentence starts, and glossary forms ("Den Bosch") are fine
     assert assistant_session.index.unknown_names(
         "Wat adviseert Kentalis? Wij wonen in Den Bosch en praten met de Inspectie.") == []
@@ -114,6 +118,11 @@ def test_a_short_question_about_a_word_no_document_has_abstains(assistant_sessio
     longer = assistant_session.ask("Mijn zoon heeft dyslexie en zit op het vso. Kan hij deels "
                                    "lessen volgen op een gewone school?")
     assert not longer.abstained and longer.citations
+    # an abstention because most of the question's weight is a word no document has names it,
+    # wherever it stands
+    context = assistant_session.ask("Mijn kind heeft autisme. Kan hij naar een gewone school?")
+    assert context.abstained and context.evidence["rule"] is None
+    assert "„autisme” komt nergens in de documenten voor" in context.notice
 
 
 def test_how_many_or_how_much_is_answered_only_with_a_quantity_of_that_kind(assistant_session):
