@@ -182,15 +182,13 @@ def split_sentences(text: str) -> list[str]:
     return [text[s:e] for s, e in sentence_spans(text)]
 
 
+# the words a Dutch question opens with (a verb or a question word), after "en", "maar", "dus"
+_QUESTION_OPENER = (r"(?:en\s+|maar\s+|dus\s+)?(?:kan|kunnen|mag|mogen|moet|moeten|is|zijn|heeft|"
+                    r"hebben|krijgt|krijgen|gaat|gaan|wordt|worden|doet|doen|klopt|geldt|wat|wie|"
+                    r"welke?|waar|wanneer|waarom|hoe|hoeveel)\b")
 # ", kan hij …?", ", wat …?": the question starts after the comma; what comes before is context
-_ASKS_AFTER_COMMA = re.compile(
-    r",\s+(?=(?:en\s+|maar\s+|dus\s+)?(?:kan|kunnen|mag|mogen|moet|moeten|is|zijn|heeft|hebben|"
-    r"krijgt|krijgen|gaat|gaan|wordt|worden|doet|doen|wat|wie|welke?|waar|wanneer|waarom|hoe|"
-    r"hoeveel)\b)", re.IGNORECASE)
-_ASKS_FIRST = re.compile(r"^\W*(?:en\s+|maar\s+|dus\s+)?(?:kan|kunnen|mag|mogen|moet|moeten|is|"
-                         r"zijn|heeft|hebben|krijgt|krijgen|gaat|gaan|wordt|worden|doet|doen|"
-                         r"wat|wie|welke?|waar|wanneer|waarom|hoe|hoeveel|klopt|geldt)\b",
-                         re.IGNORECASE)
+_ASKS_AFTER_COMMA = re.compile(rf",\s+(?={_QUESTION_OPENER})", re.IGNORECASE)
+_ASKS_FIRST = re.compile(rf"^\W*{_QUESTION_OPENER}", re.IGNORECASE)
 
 
 def _asking_clause(sentence: str) -> str:
