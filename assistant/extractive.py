@@ -25,6 +25,7 @@ from assistant.text import (
     heading_key,
     indented,
     quoted,
+    sentence_end,
     sentence_spans,
     words_key,
 )
@@ -114,7 +115,7 @@ def _quotable(sentence: str) -> bool:
     lacks."""
     tokens = sentence.split()
     links = sum(bool(_LINK.search(t)) for t in tokens)
-    end = sentence.rstrip(" *_\"”’'")
+    end = sentence_end(sentence)
     label = len(tokens) < _LABEL_WORDS and not ends_statement(sentence)
     # in capitals only: a heading or a figure's label ("PRAKTIJK- VOORBEELD MEDIUMSETTING")
     label = label or not any(ch.islower() for ch in sentence)

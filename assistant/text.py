@@ -145,10 +145,15 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     return out
 
 
+def sentence_end(sentence: str) -> str:
+    """The sentence without the closing quotes, emphasis and spaces after its last word."""
+    return sentence.rstrip(" *_\"”’'")
+
+
 def ends_statement(sentence: str) -> bool:
     """Whether a sentence ends as a statement does (".", "!", "?", ":", ";" or ")", before any
     closing quote or emphasis): a label or a title does not."""
-    return sentence.rstrip(" *_\"”’'").endswith((".", "!", "?", ":", ";", ")"))
+    return sentence_end(sentence).endswith((".", "!", "?", ":", ";", ")"))
 
 
 def is_title(text: str, start: int, end: int, most_words: int = 10) -> bool:
