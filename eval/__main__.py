@@ -1,4 +1,4 @@
-"""python -m eval run | report | compare | all | calibrate | checks | chain | bench  (--help)."""
+"""python -m eval run | report | compare | all | calibrate | checks | chain | pdfs | bench  (--help)."""
 
 from __future__ import annotations
 
@@ -217,6 +217,12 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", type=int, help="only the first N questions")
     p.add_argument("-q", "--quiet", action="store_true")
     p.set_defaults(func=cmd_chain)
+
+    from eval import pdfs
+
+    p = sub.add_parser("pdfs", help="the corpus set as PDFs, through the PDF path (Markdown)")
+    pdfs.add_arguments(p)
+    p.set_defaults(func=pdfs.main)
 
     p = sub.add_parser("bench", help="speed and memory benchmarks (Markdown)")
     p.add_argument("rest", nargs=argparse.REMAINDER)

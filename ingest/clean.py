@@ -21,6 +21,7 @@ _PAGE_NUMBER = re.compile(
     r"(?:\s*[-–—])?\s*$",
     re.IGNORECASE,
 )
+_SPACES = re.compile(r" {2,}")
 _URL_LINE = re.compile(r"^\s*(?:https?://|www\.)\S+\s*$", re.IGNORECASE)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\u200c\u200d\ufeff]")
 
@@ -32,6 +33,8 @@ class Line:
     label: str | None = None
     bullet: bool = False  # the line started with a bullet glyph (a list item)
     note: bool = False  # the line opens a footnote (read as a list item of its own)
+    size: float = 0.0  # font size in points where the PDF tells (0.0: unknown)
+    heading: int = 0  # level of the heading this line is, marked from the PDF's layout
 
 
 def normalize(text: str) -> str:
@@ -47,16 +50,20 @@ def page_lines(pages: list[Page]) -> list[list[Line]]:
     for page in pages:
         lines = []
         raw_lines = normalize(page.text).split("\n")
-        for raw, role in zip(raw_lines, footnote_roles(raw_lines)):
+        sizes = page.sizes if len(page.sizes) == len(raw_lines) else (0.0,) * len(raw_lines)
+        for raw, role, size in zip(raw_lines, footnote_roles(raw_lines), sizes):
             # U+FFFD: a character or icon the PDF's font left unmapped ("�TIP: …")
             stripped = raw.replace("\ufffd", " ").strip()  # as ``match_key`` folds it
+            # justified PDF text comes out with runs of spaces ("Een  heldere  visie"), which
+            # would make chunks, measured in characters, hold fewer words
+            stripped = _SPACES.sub(" ", stripped)
             if role == "resume":
                 lines.append(Line("", page.number, page.label))  # the page goes on after them
             note = role == "note"
             bullet = bool(stripped) and stripped[0] in BULLET_GLYPHS
             if bullet:
                 stripped = stripped.lstrip(BULLET_GLYPHS + " ")
-            lines.append(Line(stripped, page.number, page.label, bullet or note, note))
+            lines.append(Line(stripped, page.number, page.label, bullet or note, note, size))
         out.append(lines)
     return out
 

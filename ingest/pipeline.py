@@ -26,11 +26,10 @@ from ingest.chunking import (
     split_into_units,
     unit_id,
 )
-from ingest.clean import drop_furniture, page_lines
 from ingest.glossary import build_glossary
 from ingest.readers import SUPPORTED, ReadError, read_document
 from ingest.sources import doc_info, load_sources
-from ingest.structure import structure
+from ingest.structure import structure_document
 
 log = logging.getLogger(__name__)
 
@@ -110,7 +109,7 @@ def _prepare(path: Path, digest: str, sources: dict, settings: Settings,
              params: ChunkParams) -> tuple[_Prepared, bool]:
     lim = settings.limits
     raw = read_document(path, lim.max_file_mb, lim.max_pdf_pages, lim.pdf_seconds)
-    st = structure(drop_furniture(page_lines(raw.pages)), raw.kind)
+    st = structure_document(raw)
     if not st.text.strip():
         raise ReadError(path, "no text left after cleaning")
     first_text = raw.pages[0].text if raw.pages else ""

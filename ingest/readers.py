@@ -7,6 +7,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from ingest.pdf_layout import OutlineEntry, page_layout, read_outline, with_paragraph_breaks
+
 log = logging.getLogger(__name__)
 
 SUPPORTED = {".pdf", ".txt", ".md", ".markdown"}
@@ -26,6 +28,7 @@ class Page:
     number: int | None  # physical page number from 1, None for txt/md
     label: str | None  # printed page label ("iv", "12") where the PDF defines one
     text: str
+    sizes: tuple[float, ...] = ()  # PDFs: the font size of each line of ``text`` (pdf_layout)
 
 
 @dataclass(frozen=True)
@@ -33,6 +36,7 @@ class RawDocument:
     path: Path
     kind: str  # "pdf" | "txt" | "md"
     pages: list[Page]
+    outline: tuple[OutlineEntry, ...] = ()  # PDFs: the bookmarks, where the file has them
 
     @property
     def doc(self) -> str:
@@ -93,18 +97,18 @@ def _read_pdf(path: Path, max_pages: int, max_seconds: float) -> RawDocument:
     except Exception:  # broken label trees are common; fall back to physical numbers
         labels = []
     started = time.monotonic()
-    pages = []
+    layouts = []
     for i in range(n_pages):
         if time.monotonic() - started > max_seconds:
             raise ReadError(path, f"reading took longer than {max_seconds:g} s (page {i + 1})")
         try:
-            text = reader.pages[i].extract_text() or ""
+            layouts.append(page_layout(reader.pages[i]))
         except RecursionError as e:
             raise ReadError(path, f"page {i + 1} is nested too deeply to read") from e
         except Exception as e:
             raise ReadError(path, f"page {i + 1} is damaged ({type(e).__name__})") from e
-        label = labels[i] if i < len(labels) else str(i + 1)
-        pages.append(Page(i + 1, label, text))
+    pages = [Page(i + 1, labels[i] if i < len(labels) else str(i + 1), lay.text, lay.sizes)
+             for i, lay in enumerate(with_paragraph_breaks(layouts))]
     if not any(p.text.strip() for p in pages):
         raise ReadError(path, "the PDF has no text layer (scanned images?); run OCR first")
-    return RawDocument(path, "pdf", pages)
+    return RawDocument(path, "pdf", pages, read_outline(reader))

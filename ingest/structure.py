@@ -13,7 +13,9 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from ingest.clean import Line
+from ingest.clean import Line, drop_furniture, page_lines
+from ingest.pdf_layout import mark_headings
+from ingest.readers import RawDocument
 
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 _NUMBERED = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,3})(\.?)\s+(\S.*)$")
@@ -265,6 +267,8 @@ def _match_heading(lines: list[Line], i: int, kind: str, last: tuple[int, ...],
     if kind == "md":
         m = _MD_HEADING.match(text)
         return (len(m.group(1)), (), 1) if m else None
+    if lines[i].heading:  # marked from a PDF's outline or fonts (pdf_layout)
+        return lines[i].heading, (), 1
     number = _numbered_heading(text, last)
     if number is not None:
         return len(number), number, 1
@@ -328,3 +332,11 @@ def _section_label(text: str) -> str:
 
 def structure(lines: list[Line], kind: str) -> Structured:
     return render(to_blocks(lines, kind))
+
+
+def structure_document(raw: RawDocument) -> Structured:
+    """A read document cleaned and structured; a PDF's headings from its outline or fonts."""
+    lines = drop_furniture(page_lines(raw.pages))
+    if raw.kind == "pdf":
+        lines = mark_headings(lines, raw.outline)
+    return structure(lines, raw.kind)

@@ -1,0 +1,168 @@
+"""python -m eval pdfs: the PDF path measured on the corpus laid out as a published PDF.
+
+Users add their own PDFs, and the corpus ships as text, so the questions alone never exercise the
+PDF path (pypdf, page lines, the outline and font sizes, gaps between lines). Here every corpus
+document is set as a PDF the way reports are (fpdf2: unnumbered headings larger than justified
+body text, a gap between paragraphs, a running header and page numbers; with or without
+bookmarks), ingested through the PDF path into a data folder of its own, and asked the same
+questions. A citation's document is mapped back to the text file's name, so the gold and the
+metrics are the usual ones.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")  # any TTF with Dutch letters
+SIZES = {0: 22.0, 1: 16.0, 2: 13.0, 3: 12.0, 4: 11.5}
+BODY = 10.0
+
+
+@dataclass(frozen=True)
+class Section:
+    level: int  # 0 = the title, 1 = a chapter, ...
+    heading: str  # "" for the text before the first heading
+    paragraphs: tuple[str, ...] = ()
+
+
+def render_pdf(path: Path, sections: list[Section], outline: bool = True,
+               header: str | None = None, font: Path = FONT) -> Path:
+    """Set ``sections`` as a PDF: headings larger than the justified body text (wrapped within
+    a narrower column), a gap before each paragraph, bookmarks when ``outline``, and with
+    ``header`` a running header and page numbers."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_font("body", "", str(font))
+    pdf.set_auto_page_break(True, margin=20)
+    if header:
+        def furniture() -> None:
+            pdf.set_y(8)
+            pdf.set_font("body", size=8)
+            pdf.cell(0, 5, header)
+            pdf.set_y(20)
+
+        def footer() -> None:
+            pdf.set_y(-14)
+            pdf.set_font("body", size=8)
+            pdf.cell(0, 5, str(pdf.page_no()), align="C")
+
+        pdf.header, pdf.footer = furniture, footer
+    pdf.add_page()
+    top = min((s.level for s in sections if s.heading), default=0)
+    last = -1
+    for sec in sections:
+        if sec.heading:
+            if outline:
+                last = min(sec.level - top, last + 1)  # bookmarks may not skip a level
+                pdf.start_section(sec.heading, level=last)
+            size = SIZES.get(sec.level, SIZES[max(SIZES)])
+            pdf.set_font("body", size=size)
+            pdf.ln(4)
+            pdf.multi_cell(110, size * 0.5, sec.heading, new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font("body", size=BODY)
+        for text in sec.paragraphs:
+            pdf.ln(3)
+            pdf.multi_cell(0, 5, text, align="J", new_x="LMARGIN", new_y="NEXT")
+    pdf.output(str(path))
+    return path
+
+
+def corpus_sections(path: Path) -> list[Section]:
+    """A corpus document's headings and paragraphs, as its text ingest reads them."""
+    from ingest.readers import read_document
+    from ingest.structure import structure_document
+
+    out = [Section(0, "")]
+    for block in structure_document(read_document(path)).blocks:
+        if block.kind == "heading":
+            out.append(Section(min(block.level, max(SIZES)), block.text))
+        else:
+            text = ("• " if block.kind == "item" else "") + block.text
+            last = out[-1]
+            out[-1] = Section(last.level, last.heading, last.paragraphs + (text,))
+    return out
+
+
+def render_corpus(corpus: Path, out: Path, outline: bool) -> dict[str, str]:
+    """Every document of ``corpus`` as a PDF in ``out`` with a sources.toml for the PDFs;
+    returns PDF name -> the text file's name."""
+    import re
+
+    out.mkdir(parents=True, exist_ok=True)
+    names = {}
+    for path in sorted(corpus.iterdir()):
+        if path.suffix.lower() not in {".txt", ".md"}:
+            continue
+        pdf = out / (path.stem + ".pdf")
+        render_pdf(pdf, corpus_sections(path), outline, header=path.stem.replace("-", " "))
+        names[pdf.name] = path.name
+    sources = corpus / "sources.toml"
+    if sources.exists():
+        text = sources.read_text(encoding="utf-8")
+        text = re.sub(r'^\["([^"]+)\.(?:txt|md)"\]', r'["\1.pdf"]', text, flags=re.MULTILINE)
+        (out / "sources.toml").write_text(text, encoding="utf-8")
+    return names
+
+
+def _renamed(records: list[dict], names: dict[str, str]) -> list[dict]:
+    def fix(o):
+        if isinstance(o, dict):
+            return {k: names.get(v, v) if k == "doc" and isinstance(v, str) else fix(v)
+                    for k, v in o.items()}
+        if isinstance(o, list):
+            return [fix(x) for x in o]
+        return o
+
+    return [fix(r) for r in records]
+
+
+def add_arguments(ap: argparse.ArgumentParser) -> None:
+    here = Path(__file__).resolve().parent
+    ap.add_argument("--work", default="data/eval-pdfs", help="folder for the PDFs and indexes")
+    ap.add_argument("--corpus", default="corpus")
+    ap.add_argument("--questions", nargs="+", default=[str(here / "questions.jsonl")])
+    ap.add_argument("--conversations", nargs="*", default=[str(here / "conversations.jsonl")])
+    ap.add_argument("--variants", nargs="+", choices=["outline", "fonts"],
+                    default=["outline", "fonts"])
+
+
+def main(args: argparse.Namespace) -> int:
+    from assistant.config import load_settings
+    from assistant.factory import build_assistant, build_embedder
+    from eval.metrics import evaluate, load_corpus, load_gold
+    from eval.report import markdown
+    from eval.runner import build_system, read_jsonl, run_system
+    from ingest.pipeline import run_ingest
+
+    if not FONT.exists():
+        print(f"error: the font {FONT} is missing (DejaVu Sans sets the PDFs)", file=sys.stderr)
+        return 2
+    corpus = Path(args.corpus)
+    golds: dict = {}
+    questions, conversations = [], []
+    for i, q in enumerate(args.questions):
+        c = args.conversations[i] if i < len(args.conversations) else None
+        golds |= load_gold(Path(q), Path(c) if c else None)
+        questions += read_jsonl(Path(q))
+        conversations += read_jsonl(Path(c)) if c else []
+    text = load_corpus(corpus)
+    evals = {}
+    for variant in args.variants:
+        work = Path(args.work) / variant
+        shutil.rmtree(work, ignore_errors=True)
+        names = render_corpus(corpus, work / "corpus", outline=variant == "outline")
+        settings = load_settings(data_dir=work / "data", corpus_dir=work / "corpus")
+        embedder = build_embedder(settings)
+        report = run_ingest(settings, embedder=embedder)
+        print(f"{variant}: {report.summary()}", file=sys.stderr)
+        system = build_system("project", settings,
+                              assistant=build_assistant(settings, embedder=embedder))
+        records = run_system(system, questions, conversations)
+        evals[f"pdf ({variant})"] = evaluate(_renamed(records, names), golds, text)
+    print(markdown(evals))
+    return 0

@@ -1,0 +1,302 @@
+"""Headings of a PDF from the PDF itself: its outline (bookmarks), else its font sizes.
+
+Text extraction gives lines without blank lines between blocks, so the plain-text heading rules
+(a short line between blank lines) find nothing in a PDF, and a user's PDF without numbered
+headings had no section paths at all: citations without a section, and no section ranking.
+Two signals the file itself carries fill that gap:
+
+* the outline: the author's own table of contents, each entry with its level and page. An
+  entry's title is looked up among the lines of its page (it may be wrapped over up to three
+  lines); the lines that spell it become one heading of that level.
+* without a usable outline, the font size pypdf reports for every piece of text: a short run of
+  at most three lines set clearly larger than the body text is a heading; the larger the size,
+  the higher the level.
+
+The lines' text is never changed, only marked (the heading's later lines are folded into its
+first). Fonts need one extra pass over each page's text (``extract_text`` with a visitor), which
+``readers`` does while it extracts.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # clean imports readers, which imports this module
+    from ingest.clean import Line
+
+log = logging.getLogger(__name__)
+
+HEADING_RATIO = 1.15  # a heading is set at least this much larger than the body text
+HEADING_MIN_EXTRA = 1.0  # ... and at least this many points larger
+MAX_HEADING_LINES = 3
+MAX_HEADING_CHARS = 150
+MAX_LEVELS = 4
+_LETTER = re.compile(r"[^\W\d_]")
+_FOLD = re.compile(r"[\W_]+", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class OutlineEntry:
+    level: int  # 1 = top
+    page: int  # physical page number from 1
+    title: str
+
+
+@dataclass(frozen=True)
+class PageLayout:
+    """A page's extracted text and, per line of it, the font size (points, as printed; 0.0 for
+    a line without text) and the baseline's height on the page (None: unknown)."""
+
+    text: str
+    sizes: tuple[float, ...] = ()
+    ys: tuple[float | None, ...] = ()
+
+
+def page_layout(page) -> PageLayout:
+    """Extract a pypdf page's text with the size and height of each line. Sizes and heights are
+    left empty when the visitor's pieces do not add up to the text (then only the text is used)."""
+    pieces: list[tuple[str, float, float]] = []
+
+    def visit(text, cm, tm, _font, size):
+        if text:
+            y = _coord(tm, cm)
+            pieces.append((text, (size or 0.0) * _scale(tm) * _scale(cm), y))
+
+    text = page.extract_text(visitor_text=visit) or ""
+    if "".join(t for t, _, _ in pieces) != text:
+        return PageLayout(text)
+    per_line: list[Counter[float]] = [Counter()]
+    ys: list[float | None] = [None]
+    for piece, size, y in pieces:
+        for k, part in enumerate(piece.split("\n")):
+            if k:
+                per_line.append(Counter())
+                ys.append(None)
+            chars = len(part.strip())
+            if chars:
+                per_line[-1][round(size, 1)] += chars
+                if ys[-1] is None:
+                    ys[-1] = y
+    sizes = tuple(c.most_common(1)[0][0] if c else 0.0 for c in per_line)
+    return PageLayout(text, sizes, tuple(ys))
+
+
+PARAGRAPH_GAP = 1.3  # a line further below the one before than this many body lines opens a
+# paragraph (text extraction gives no blank lines between paragraphs)
+
+
+def with_paragraph_breaks(layouts: list[PageLayout]) -> list[PageLayout]:
+    """The pages with a blank line where a wider gap than the body text's line spacing (or a jump
+    up the page: a new column) separates two lines, as plain-text extraction would show it."""
+    pitches: Counter[float] = Counter()
+    for lay in layouts:
+        prev = None
+        for size, y in zip(lay.sizes, lay.ys):
+            if y is None:
+                continue
+            if prev is not None and prev[1] - y > 0:
+                pitches[(round(prev[0]), round((prev[1] - y) * 2) / 2)] += 1
+            prev = (size, y)
+    if not pitches:
+        return layouts
+    body_size = Counter(s for lay in layouts for s in lay.sizes if s).most_common(1)[0][0]
+    body = [(n, p) for (sz, p), n in pitches.items() if sz == round(body_size)]
+    if not body:
+        return layouts
+    pitch = max(body)[1]
+    out = []
+    for lay in layouts:
+        lines = lay.text.split("\n")
+        if len(lines) != len(lay.ys):
+            out.append(lay)
+            continue
+        text_out, sizes_out, ys_out = [], [], []
+        prev_y, prev_size = None, 0.0
+        for line, size, y in zip(lines, lay.sizes, lay.ys):
+            if y is not None and prev_y is not None and text_out and text_out[-1].strip():
+                gap = prev_y - y
+                # larger type (a heading wrapped over two lines) has wider line spacing
+                scale = max(size, prev_size, body_size) / body_size
+                if gap > PARAGRAPH_GAP * pitch * scale or gap < -pitch / 2:
+                    text_out.append("")
+                    sizes_out.append(0.0)
+                    ys_out.append(None)
+            text_out.append(line)
+            sizes_out.append(size)
+            ys_out.append(y)
+            if y is not None:
+                prev_y, prev_size = y, size
+        out.append(PageLayout("\n".join(text_out), tuple(sizes_out), tuple(ys_out)))
+    return out
+
+
+def _coord(tm, cm) -> float:
+    """The height on the page where text drawn with these matrices starts."""
+    try:
+        return float(tm[4]) * float(cm[1]) + float(tm[5]) * float(cm[3]) + float(cm[5])
+    except (TypeError, ValueError, IndexError):
+        return 0.0
+
+
+def _scale(matrix) -> float:
+    """The factor a text or transformation matrix scales a font by (rotation-proof)."""
+    try:
+        a, b, c, d = (float(x) for x in matrix[:4])
+    except (TypeError, ValueError):
+        return 1.0
+    det = abs(a * d - b * c)
+    return math.sqrt(det) if det > 0 else 1.0
+
+
+def read_outline(reader) -> tuple[OutlineEntry, ...]:
+    """The PDF's outline as (level, page, title); empty when it has none or it is broken."""
+    out: list[OutlineEntry] = []
+
+    def walk(items, level: int) -> None:
+        for item in items:
+            if isinstance(item, list):
+                walk(item, level + 1)
+                continue
+            try:
+                page = reader.get_destination_page_number(item)
+                title = str(item.title or "").strip()
+            except Exception as e:  # a dangling or malformed destination: skip the entry
+                log.debug("outline entry skipped (%s)", type(e).__name__)
+                continue
+            if page is not None and page >= 0 and title:
+                out.append(OutlineEntry(level, page + 1, title))
+
+    try:
+        walk(reader.outline, 1)
+    except Exception as e:  # broken outline trees are common; the fonts still work
+        log.info("outline unreadable (%s)", type(e).__name__)
+        return ()
+    return tuple(out)
+
+
+_SECTION_NUMBER = re.compile(r"^\s*\d{1,2}(?:\.\d{1,2}){0,3}\.?\s+")
+
+
+def _fold(text: str, first: bool = True) -> str:
+    """A title as compared: case, spacing, punctuation and a leading section number left out
+    (the outline may say "Inleiding" where the page says "1. Inleiding", or the other way)."""
+    return _FOLD.sub("", (_SECTION_NUMBER.sub("", text) if first else text).casefold())
+
+
+def mark_headings(lines: list[Line], outline: tuple[OutlineEntry, ...] = ()) -> list[Line]:
+    """The lines with their headings marked (``Line.heading`` = level); a heading wrapped over
+    several lines becomes its first line, holding the whole heading."""
+    marked = _by_outline(lines, outline) if outline else None
+    if marked is None:
+        marked = _by_font(lines)
+    return marked
+
+
+def _fold_heading(lines: list[Line], spans: dict[int, tuple[int, int]]) -> list[Line]:
+    """``spans``: first line index -> (lines spanned, level)."""
+    out: list[Line] = []
+    skip = 0
+    for i, ln in enumerate(lines):
+        if skip:
+            skip -= 1
+            continue
+        span = spans.get(i)
+        if span is None:
+            out.append(ln)
+            continue
+        n, level = span
+        text = " ".join(w for x in lines[i:i + n] for w in x.text.split())  # justified: "Werk  samen"
+        out.append(replace(ln, text=text, heading=level, bullet=False, note=False))
+        skip = n - 1
+    return out
+
+
+def _by_outline(lines: list[Line], outline: tuple[OutlineEntry, ...]) -> list[Line] | None:
+    """Headings where the outline's titles stand on their pages; None when fewer than half of
+    the entries (or fewer than two) are found: then the outline does not describe the text."""
+    spans: dict[int, tuple[int, int]] = {}
+    taken: set[int] = set()
+    by_page: dict[int | None, list[int]] = {}
+    for i, ln in enumerate(lines):
+        if ln.text:
+            by_page.setdefault(ln.page, []).append(i)
+    found = 0
+    for entry in outline:
+        want = _fold(entry.title)
+        if not want:
+            continue
+        hit = None
+        for page in (entry.page, entry.page + 1):  # a destination may point just before it
+            for i in by_page.get(page, []):
+                if i in taken:
+                    continue
+                n = _spells(lines, i, want)
+                if n:
+                    hit = (i, n)
+                    break
+            if hit:
+                break
+        if hit is None:
+            continue
+        i, n = hit
+        spans[i] = (n, min(entry.level, MAX_LEVELS))
+        taken.update(range(i, i + n))
+        found += 1
+    if found < 2 or found < len(outline) / 2:
+        return None
+    return _fold_heading(lines, spans)
+
+
+def _spells(lines: list[Line], i: int, want: str) -> int:
+    """How many lines from ``i`` (1-3, without a blank between) spell ``want`` exactly; 0."""
+    got = ""
+    for n in range(MAX_HEADING_LINES):
+        if i + n >= len(lines) or not lines[i + n].text:
+            return 0
+        got += _fold(lines[i + n].text, first=not n)
+        if got == want:
+            return n + 1
+        if not want.startswith(got):
+            return 0
+    return 0
+
+
+def _by_font(lines: list[Line]) -> list[Line]:
+    """Headings by font size: runs of 1-3 lines set clearly larger than the body text."""
+    chars: Counter[float] = Counter()
+    for ln in lines:
+        if ln.text and ln.size:
+            chars[ln.size] += len(ln.text)
+    if not chars:
+        return lines
+    body = chars.most_common(1)[0][0]
+    floor = max(body * HEADING_RATIO, body + HEADING_MIN_EXTRA)
+
+    def large(ln: Line) -> bool:
+        return bool(ln.text) and ln.size >= floor
+
+    runs: list[tuple[int, int, float]] = []
+    i = 0
+    while i < len(lines):
+        if not large(lines[i]):
+            i += 1
+            continue
+        j = i
+        while j + 1 < len(lines) and large(lines[j + 1]) and lines[j + 1].page == lines[i].page \
+                and abs(lines[j + 1].size - lines[i].size) < 0.5:
+            j += 1
+        n = j - i + 1
+        text = " ".join(ln.text.strip() for ln in lines[i:j + 1])
+        if n <= MAX_HEADING_LINES and len(text) <= MAX_HEADING_CHARS and _LETTER.search(text) \
+                and not text.rstrip(" \u201d\u2019\"')").endswith((".", ",", ";")):
+            # a sentence set large (a pull quote, "“Het mooiste vind ik …”") is no heading
+            runs.append((i, n, lines[i].size))
+        i = j + 1
+    sizes = sorted({round(s, 1) for _, _, s in runs}, reverse=True)
+    level_of = {s: min(k + 1, MAX_LEVELS) for k, s in enumerate(sizes)}
+    return _fold_heading(lines, {i: (n, level_of[round(s, 1)]) for i, n, s in runs})

@@ -1,0 +1,90 @@
+"""A PDF's headings and paragraphs from its layout: outline, font sizes, gaps between lines."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.factory import build_assistant
+from assistant.text import match_key
+from ingest.clean import Line
+from ingest.pdf_layout import OutlineEntry, mark_headings
+from ingest.pipeline import run_ingest
+from ingest.readers import read_document
+from ingest.structure import structure_document
+from tests.fixtures.pdfs import LAYOUT, make_layout_pdf
+
+
+def _expected_sections(layout=LAYOUT) -> list[str]:
+    stack: list[tuple[int, str]] = []
+    paths = []
+    for level, heading, _ in layout:
+        while stack and stack[-1][0] >= level:
+            stack.pop()
+        stack.append((level, heading))
+        paths.append(" > ".join(h for _, h in stack))
+    return paths
+
+
+@pytest.mark.parametrize("outline", [True, False], ids=["outline", "fonts"])
+def test_unnumbered_headings_and_paragraphs_of_a_pdf(tmp_path, outline):
+    raw = read_document(make_layout_pdf(tmp_path / "rapport.pdf", outline=outline))
+    assert bool(raw.outline) == outline
+    st = structure_document(raw)
+    assert [path for _, path in st.sections] == _expected_sections()
+    paragraphs = [match_key(b.text) for b in st.blocks if b.kind == "para"]
+    # each paragraph a block of its own (the gap between them), none run into a heading
+    assert paragraphs == [match_key(p) for _, _, ps in LAYOUT for p in ps]
+    assert "  " not in st.text  # justified text's runs of spaces
+
+
+def test_an_outline_that_does_not_match_the_text_leaves_it_to_the_fonts(tmp_path):
+    from pypdf import PdfWriter
+
+    path = make_layout_pdf(tmp_path / "plain.pdf", outline=False)
+    writer = PdfWriter(clone_from=str(path))
+    for title in ("Hoofdstuk een", "Hoofdstuk twee", "Bijlage"):
+        writer.add_outline_item(title=title, page_number=0)
+    writer.write(str(path))
+    raw = read_document(path)
+    assert [e.title for e in raw.outline] == ["Hoofdstuk een", "Hoofdstuk twee", "Bijlage"]
+    assert [p for _, p in structure_document(raw).sections] == _expected_sections()
+
+
+def _lines(*items: tuple[str, float]) -> list[Line]:
+    return [Line(text, 1, "1", size=size) for text, size in items]
+
+
+def test_large_type_that_is_no_heading():
+    body = [("Dit is gewone tekst van de alinea die doorloopt op de volgende regel", 10.0)] * 6
+    lines = _lines(("Resultaten", 16.0), *body,
+                   ("“Het mooiste vind ik de leerlingen: die vinden het heel gewoon.”", 14.0),
+                   *body, ("60%", 24.0), *body, ("Conclusies", 16.0), *body)
+    marked = {ln.text: ln.heading for ln in mark_headings(lines) if ln.heading}
+    assert marked == {"Resultaten": 1, "Conclusies": 1}
+
+
+def test_levels_follow_the_sizes_and_outline_titles_match_without_their_numbers():
+    body = [("Een regel gewone tekst die bij de alinea hoort en verder gaat", 10.0)] * 4
+    lines = _lines(("1. Inleiding", 15.0), *body, ("Aanleiding", 12.0), *body,
+                   ("2. Opzet van het", 15.0), ("onderzoek", 15.0), *body)
+    by_font = [(ln.text, ln.heading) for ln in mark_headings(lines) if ln.heading]
+    assert by_font == [("1. Inleiding", 1), ("Aanleiding", 2), ("2. Opzet van het onderzoek", 1)]
+    outline = (OutlineEntry(1, 1, "Inleiding"), OutlineEntry(1, 1, "Opzet van het onderzoek"))
+    by_outline = [(ln.text, ln.heading) for ln in mark_headings(lines, outline) if ln.heading]
+    # the outline is the author's own table of contents: it wins over the fonts
+    assert by_outline == [("1. Inleiding", 1), ("2. Opzet van het onderzoek", 1)]
+
+
+def test_a_pdf_citation_names_its_section_and_page(tmp_path, make_settings, embedder):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    make_layout_pdf(corpus / "samen-naar-school.pdf", outline=False)
+    settings = make_settings(corpus)
+    run_ingest(settings, embedder=embedder)
+    assistant = build_assistant(settings, embedder=embedder)
+    answer = assistant.ask("Hoeveel procent van het lesprogramma mag een leerling bij symbiose "
+                           "op de andere school volgen?")
+    assert not answer.abstained
+    rule = [c for c in answer.citations if "zestig procent" in c.quote]
+    assert rule and rule[0].page == "1"
+    assert rule[0].section == _expected_sections()[2]
