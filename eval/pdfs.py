@@ -22,6 +22,10 @@ SIZES = {0: 22.0, 1: 16.0, 2: 13.0, 3: 12.0, 4: 11.5}
 BODY = 10.0
 
 
+# bookmarks for how many levels of headings: all, the chapters only, none (fonts alone)
+VARIANTS = {"outline": 9, "chapters": 1, "fonts": 0}
+
+
 @dataclass(frozen=True)
 class Section:
     level: int  # 0 = the title, 1 = a chapter, ...
@@ -29,11 +33,11 @@ class Section:
     paragraphs: tuple[str, ...] = ()
 
 
-def render_pdf(path: Path, sections: list[Section], outline: bool = True,
+def render_pdf(path: Path, sections: list[Section], outline: int = 9,
                header: str | None = None, font: Path = FONT) -> Path:
     """Set ``sections`` as a PDF: headings larger than the justified body text (wrapped within
-    a narrower column), a gap before each paragraph, bookmarks when ``outline``, and with
-    ``header`` a running header and page numbers."""
+    a narrower column), a gap before each paragraph, bookmarks for the top ``outline`` levels
+    of headings (0: none), and with ``header`` a running header and page numbers."""
     from fpdf import FPDF
 
     pdf = FPDF()
@@ -57,7 +61,7 @@ def render_pdf(path: Path, sections: list[Section], outline: bool = True,
     last = -1
     for sec in sections:
         if sec.heading:
-            if outline:
+            if sec.level - top < outline:
                 last = min(sec.level - top, last + 1)  # bookmarks may not skip a level
                 pdf.start_section(sec.heading, level=last)
             size = SIZES.get(sec.level, SIZES[max(SIZES)])
@@ -88,7 +92,7 @@ def corpus_sections(path: Path) -> list[Section]:
     return out
 
 
-def render_corpus(corpus: Path, out: Path, outline: bool) -> dict[str, str]:
+def render_corpus(corpus: Path, out: Path, outline: int) -> dict[str, str]:
     """Every document of ``corpus`` as a PDF in ``out`` with a sources.toml for the PDFs;
     returns PDF name -> the text file's name."""
     import re
@@ -127,8 +131,7 @@ def add_arguments(ap: argparse.ArgumentParser) -> None:
     ap.add_argument("--corpus", default="corpus")
     ap.add_argument("--questions", nargs="+", default=[str(here / "questions.jsonl")])
     ap.add_argument("--conversations", nargs="*", default=[str(here / "conversations.jsonl")])
-    ap.add_argument("--variants", nargs="+", choices=["outline", "fonts"],
-                    default=["outline", "fonts"])
+    ap.add_argument("--variants", nargs="+", choices=list(VARIANTS), default=list(VARIANTS))
 
 
 def main(args: argparse.Namespace) -> int:
@@ -155,7 +158,7 @@ def main(args: argparse.Namespace) -> int:
     for variant in args.variants:
         work = Path(args.work) / variant
         shutil.rmtree(work, ignore_errors=True)
-        names = render_corpus(corpus, work / "corpus", outline=variant == "outline")
+        names = render_corpus(corpus, work / "corpus", outline=VARIANTS[variant])
         settings = load_settings(data_dir=work / "data", corpus_dir=work / "corpus")
         embedder = build_embedder(settings)
         report = run_ingest(settings, embedder=embedder)
@@ -164,5 +167,6 @@ def main(args: argparse.Namespace) -> int:
                               assistant=build_assistant(settings, embedder=embedder))
         records = run_system(system, questions, conversations)
         evals[f"pdf ({variant})"] = evaluate(_renamed(records, names), golds, text)
-    print(markdown(evals))
+    report = markdown(evals)
+    print(report[report.index("## Overall"):report.index("\n## ", report.index("## Overall") + 1)])
     return 0

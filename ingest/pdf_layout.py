@@ -10,9 +10,10 @@ Two signals the file itself carries fill that gap:
   lines); the lines that spell it become one heading of that level.
 * without a usable outline, the font size pypdf reports for every piece of text: a short run of
   at most three lines set clearly larger than the body text is a heading; the larger the size,
-  the higher the level.
+  the higher the level. With an outline, the fonts add the headings it leaves out below its
+  deepest level (bookmarks for the chapters only): those set smaller than its own.
 
-The lines' text is never changed, only marked (the heading's later lines are folded into its
+The lines' words are never changed, only marked (a heading's later lines are folded into its
 first). Fonts need one extra pass over each page's text (``extract_text`` with a visitor), which
 ``readers`` does while it extracts.
 """
@@ -35,7 +36,7 @@ HEADING_RATIO = 1.15  # a heading is set at least this much larger than the body
 HEADING_MIN_EXTRA = 1.0  # ... and at least this many points larger
 MAX_HEADING_LINES = 3
 MAX_HEADING_CHARS = 150
-MAX_LEVELS = 4
+MAX_LEVELS = 6
 _LETTER = re.compile(r"[^\W\d_]")
 _FOLD = re.compile(r"[\W_]+", re.UNICODE)
 
@@ -93,7 +94,7 @@ PARAGRAPH_GAP = 1.3  # a line further below the one before than this many body l
 def with_paragraph_breaks(layouts: list[PageLayout]) -> list[PageLayout]:
     """The pages with a blank line where a wider gap than the body text's line spacing (or a jump
     up the page: a new column) separates two lines, as plain-text extraction would show it."""
-    pitches: Counter[float] = Counter()
+    pitches: Counter[tuple[int, float]] = Counter()  # (font size, line spacing) -> lines
     for lay in layouts:
         prev = None
         for size, y in zip(lay.sizes, lay.ys):
@@ -190,11 +191,17 @@ def _fold(text: str, first: bool = True) -> str:
 
 def mark_headings(lines: list[Line], outline: tuple[OutlineEntry, ...] = ()) -> list[Line]:
     """The lines with their headings marked (``Line.heading`` = level); a heading wrapped over
-    several lines becomes its first line, holding the whole heading."""
+    several lines becomes its first line, holding the whole heading. Where the outline stops
+    short of the text's headings (bookmarks for the chapters only), the fonts add the smaller
+    headings below its deepest level."""
     marked = _by_outline(lines, outline) if outline else None
     if marked is None:
-        marked = _by_font(lines)
-    return marked
+        return _by_font(lines)
+    sizes = [ln.size for ln in marked if ln.heading and ln.size]
+    if not sizes:
+        return marked
+    deepest = max(ln.heading for ln in marked if ln.heading)
+    return _by_font(marked, below=min(sizes) - 0.5, first_level=deepest + 1)
 
 
 def _fold_heading(lines: list[Line], spans: dict[int, tuple[int, int]]) -> list[Line]:
@@ -210,7 +217,7 @@ def _fold_heading(lines: list[Line], spans: dict[int, tuple[int, int]]) -> list[
             out.append(ln)
             continue
         n, level = span
-        text = " ".join(w for x in lines[i:i + n] for w in x.text.split())  # justified: "Werk  samen"
+        text = " ".join(x.text.strip() for x in lines[i:i + n])
         out.append(replace(ln, text=text, heading=level, bullet=False, note=False))
         skip = n - 1
     return out
@@ -266,8 +273,9 @@ def _spells(lines: list[Line], i: int, want: str) -> int:
     return 0
 
 
-def _by_font(lines: list[Line]) -> list[Line]:
-    """Headings by font size: runs of 1-3 lines set clearly larger than the body text."""
+def _by_font(lines: list[Line], below: float = math.inf, first_level: int = 1) -> list[Line]:
+    """Headings by font size: runs of 1-3 lines set clearly larger than the body text (and
+    smaller than ``below``), levels from ``first_level`` down as the size goes down."""
     chars: Counter[float] = Counter()
     for ln in lines:
         if ln.text and ln.size:
@@ -278,7 +286,7 @@ def _by_font(lines: list[Line]) -> list[Line]:
     floor = max(body * HEADING_RATIO, body + HEADING_MIN_EXTRA)
 
     def large(ln: Line) -> bool:
-        return bool(ln.text) and ln.size >= floor
+        return bool(ln.text) and not ln.heading and floor <= ln.size < below
 
     runs: list[tuple[int, int, float]] = []
     i = 0
@@ -298,5 +306,5 @@ def _by_font(lines: list[Line]) -> list[Line]:
             runs.append((i, n, lines[i].size))
         i = j + 1
     sizes = sorted({round(s, 1) for _, _, s in runs}, reverse=True)
-    level_of = {s: min(k + 1, MAX_LEVELS) for k, s in enumerate(sizes)}
+    level_of = {s: min(first_level + k, MAX_LEVELS) for k, s in enumerate(sizes)}
     return _fold_heading(lines, {i: (n, level_of[round(s, 1)]) for i, n, s in runs})

@@ -25,10 +25,10 @@ def _expected_sections(layout=LAYOUT) -> list[str]:
     return paths
 
 
-@pytest.mark.parametrize("outline", [True, False], ids=["outline", "fonts"])
+@pytest.mark.parametrize("outline", [9, 2, 0], ids=["outline", "outline-to-chapters", "fonts"])
 def test_unnumbered_headings_and_paragraphs_of_a_pdf(tmp_path, outline):
     raw = read_document(make_layout_pdf(tmp_path / "rapport.pdf", outline=outline))
-    assert bool(raw.outline) == outline
+    assert len(raw.outline) == sum(level < outline for level, _, _ in LAYOUT)
     st = structure_document(raw)
     assert [path for _, path in st.sections] == _expected_sections()
     paragraphs = [match_key(b.text) for b in st.blocks if b.kind == "para"]
@@ -40,7 +40,7 @@ def test_unnumbered_headings_and_paragraphs_of_a_pdf(tmp_path, outline):
 def test_an_outline_that_does_not_match_the_text_leaves_it_to_the_fonts(tmp_path):
     from pypdf import PdfWriter
 
-    path = make_layout_pdf(tmp_path / "plain.pdf", outline=False)
+    path = make_layout_pdf(tmp_path / "plain.pdf", outline=0)
     writer = PdfWriter(clone_from=str(path))
     for title in ("Hoofdstuk een", "Hoofdstuk twee", "Bijlage"):
         writer.add_outline_item(title=title, page_number=0)
@@ -71,14 +71,23 @@ def test_levels_follow_the_sizes_and_outline_titles_match_without_their_numbers(
     assert by_font == [("1. Inleiding", 1), ("Aanleiding", 2), ("2. Opzet van het onderzoek", 1)]
     outline = (OutlineEntry(1, 1, "Inleiding"), OutlineEntry(1, 1, "Opzet van het onderzoek"))
     by_outline = [(ln.text, ln.heading) for ln in mark_headings(lines, outline) if ln.heading]
-    # the outline is the author's own table of contents: it wins over the fonts
-    assert by_outline == [("1. Inleiding", 1), ("2. Opzet van het onderzoek", 1)]
+    # the outline is the author's own table of contents: the fonts only add headings smaller
+    # than its own, below its deepest level
+    assert by_outline == [("1. Inleiding", 1), ("Aanleiding", 2),
+                          ("2. Opzet van het onderzoek", 1)]
+    outline = (OutlineEntry(1, 1, "Inleiding"), OutlineEntry(2, 1, "Aanleiding"),
+               OutlineEntry(1, 1, "Opzet van het onderzoek"))
+    large = _lines(("Inleiding", 15.0), *body, ("Aanleiding", 12.0), *body,
+                   ("Opzet van het onderzoek", 15.0), *body, ("Een kader", 16.0), *body)
+    by_both = [(ln.text, ln.heading) for ln in mark_headings(large, outline) if ln.heading]
+    # type larger than the outline's own headings is no heading the outline left out
+    assert by_both == [("Inleiding", 1), ("Aanleiding", 2), ("Opzet van het onderzoek", 1)]
 
 
 def test_a_pdf_citation_names_its_section_and_page(tmp_path, make_settings, embedder):
     corpus = tmp_path / "corpus"
     corpus.mkdir()
-    make_layout_pdf(corpus / "samen-naar-school.pdf", outline=False)
+    make_layout_pdf(corpus / "samen-naar-school.pdf", outline=0)
     settings = make_settings(corpus)
     run_ingest(settings, embedder=embedder)
     assistant = build_assistant(settings, embedder=embedder)
