@@ -18,8 +18,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")  # any TTF with Dutch letters
-SIZES = {0: 22.0, 1: 16.0, 2: 13.0, 3: 12.0, 4: 11.5}
+SIZES = {0: 24.0, 1: 18.0, 2: 16.0, 3: 14.0, 4: 13.0, 5: 12.0, 6: 11.5}
 BODY = 10.0
+HEADING_WIDTH = 140  # mm: long headings wrap over two or three lines
+KEEP_WITH_NEXT = 40  # mm: room a heading needs at the bottom of a page, else a new page
 
 
 # bookmarks for how many levels of headings: all, the chapters only, none (fonts alone)
@@ -67,7 +69,9 @@ def render_pdf(path: Path, sections: list[Section], outline: int = 9,
             size = SIZES.get(sec.level, SIZES[max(SIZES)])
             pdf.set_font("body", size=size)
             pdf.ln(4)
-            pdf.multi_cell(110, size * 0.5, sec.heading, new_x="LMARGIN", new_y="NEXT")
+            if pdf.get_y() + KEEP_WITH_NEXT > pdf.page_break_trigger:
+                pdf.add_page()  # a heading stays with the lines after it, as publishers set it
+            pdf.multi_cell(HEADING_WIDTH, size * 0.5, sec.heading, new_x="LMARGIN", new_y="NEXT")
         pdf.set_font("body", size=BODY)
         for text in sec.paragraphs:
             pdf.ln(3)

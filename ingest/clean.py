@@ -34,7 +34,8 @@ class Line:
     bullet: bool = False  # the line started with a bullet glyph (a list item)
     note: bool = False  # the line opens a footnote (read as a list item of its own)
     size: float = 0.0  # font size in points where the PDF tells (0.0: unknown)
-    heading: int = 0  # level of the heading this line is, marked from the PDF's layout
+    heading: int = 0  # level of the heading this line is (or continues), from the PDF's layout
+    joins: bool = False  # the line continues the heading on the line before it
 
 
 def normalize(text: str) -> str:
@@ -104,7 +105,11 @@ def _furniture_key(text: str) -> str:
     return re.sub(r"\d+", "#", key) if len(key) <= 40 else key
 
 
-def running_furniture(pages: list[list[Line]], edge: int = 2, min_share: float = 0.5) -> set[str]:
+_EDGE = 2  # lines at the top and at the bottom of a page where furniture stands
+
+
+def running_furniture(pages: list[list[Line]], edge: int = _EDGE,
+                      min_share: float = 0.5) -> set[str]:
     """Header/footer lines: among the first/last ``edge`` lines of at least half of the pages."""
     if len(pages) < 3:
         return set()
@@ -123,11 +128,15 @@ def drop_furniture(pages: list[list[Line]]) -> list[Line]:
     seen_links: set[str] = set()
     out: list[Line] = []
     for lines in pages:
-        for ln in lines:
+        content = [k for k, ln in enumerate(lines) if ln.text]
+        # page numbers, headers and footers stand at the page's top or bottom; in a document
+        # read page by page a number line elsewhere is text (a year on a line of its own: "…
+        # onderwijs in" / "2035"); text files come as one page, where they may stand anywhere
+        edges = set(content[:_EDGE] + content[-_EDGE:]) if len(pages) > 1 else None
+        for k, ln in enumerate(lines):
             t = ln.text
-            if t and _PAGE_NUMBER.match(t):
-                continue
-            if t and _furniture_key(t) in furniture:
+            at_edge = edges is None or k in edges
+            if t and at_edge and (_PAGE_NUMBER.match(t) or _furniture_key(t) in furniture):
                 continue
             if t and _URL_LINE.match(t):
                 key = t.strip().casefold()

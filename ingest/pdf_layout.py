@@ -13,9 +13,8 @@ Two signals the file itself carries fill that gap:
   the higher the level. With an outline, the fonts add the headings it leaves out below its
   deepest level (bookmarks for the chapters only): those set smaller than its own.
 
-The lines' words are never changed, only marked (a heading's later lines are folded into its
-first). Fonts need one extra pass over each page's text (``extract_text`` with a visitor), which
-``readers`` does while it extracts.
+The lines are never changed, only marked. Fonts need one extra pass over each page's text
+(``extract_text`` with a visitor), which ``readers`` does while it extracts.
 """
 
 from __future__ import annotations
@@ -103,9 +102,10 @@ def with_paragraph_breaks(layouts: list[PageLayout]) -> list[PageLayout]:
             if prev is not None and prev[1] - y > 0:
                 pitches[(round(prev[0]), round((prev[1] - y) * 2) / 2)] += 1
             prev = (size, y)
-    if not pitches:
+    sizes = Counter(s for lay in layouts for s in lay.sizes if s)
+    if not pitches or not sizes:
         return layouts
-    body_size = Counter(s for lay in layouts for s in lay.sizes if s).most_common(1)[0][0]
+    body_size = sizes.most_common(1)[0][0]
     body = [(n, p) for (sz, p), n in pitches.items() if sz == round(body_size)]
     if not body:
         return layouts
@@ -190,10 +190,10 @@ def _fold(text: str, first: bool = True) -> str:
 
 
 def mark_headings(lines: list[Line], outline: tuple[OutlineEntry, ...] = ()) -> list[Line]:
-    """The lines with their headings marked (``Line.heading`` = level); a heading wrapped over
-    several lines becomes its first line, holding the whole heading. Where the outline stops
-    short of the text's headings (bookmarks for the chapters only), the fonts add the smaller
-    headings below its deepest level."""
+    """The lines with their headings marked (``Line.heading`` = level; the lines a heading
+    wraps onto also ``Line.joins``). Where the outline stops short of the text's headings
+    (bookmarks for the chapters only), the fonts add the smaller headings below its deepest
+    level."""
     marked = _by_outline(lines, outline) if outline else None
     if marked is None:
         return _by_font(lines)
@@ -204,22 +204,14 @@ def mark_headings(lines: list[Line], outline: tuple[OutlineEntry, ...] = ()) -> 
     return _by_font(marked, below=min(sizes) - 0.5, first_level=deepest + 1)
 
 
-def _fold_heading(lines: list[Line], spans: dict[int, tuple[int, int]]) -> list[Line]:
-    """``spans``: first line index -> (lines spanned, level)."""
-    out: list[Line] = []
-    skip = 0
-    for i, ln in enumerate(lines):
-        if skip:
-            skip -= 1
-            continue
-        span = spans.get(i)
-        if span is None:
-            out.append(ln)
-            continue
-        n, level = span
-        text = " ".join(x.text.strip() for x in lines[i:i + n])
-        out.append(replace(ln, text=text, heading=level, bullet=False, note=False))
-        skip = n - 1
+def _mark(lines: list[Line], spans: dict[int, tuple[int, int]]) -> list[Line]:
+    """``spans``: first line index -> (lines spanned, level). The first line of each heading gets
+    its level, the lines it wraps onto ``joins`` (structure joins them, hyphens and all)."""
+    out = list(lines)
+    for i, (n, level) in spans.items():
+        out[i] = replace(lines[i], heading=level, bullet=False, note=False)
+        for k in range(i + 1, i + n):
+            out[k] = replace(lines[k], heading=level, joins=True, bullet=False, note=False)
     return out
 
 
@@ -256,7 +248,7 @@ def _by_outline(lines: list[Line], outline: tuple[OutlineEntry, ...]) -> list[Li
         found += 1
     if found < 2 or found < len(outline) / 2:
         return None
-    return _fold_heading(lines, spans)
+    return _mark(lines, spans)
 
 
 def _spells(lines: list[Line], i: int, want: str) -> int:
@@ -307,4 +299,4 @@ def _by_font(lines: list[Line], below: float = math.inf, first_level: int = 1) -
         i = j + 1
     sizes = sorted({round(s, 1) for _, _, s in runs}, reverse=True)
     level_of = {s: min(first_level + k, MAX_LEVELS) for k, s in enumerate(sizes)}
-    return _fold_heading(lines, {i: (n, level_of[round(s, 1)]) for i, n, s in runs})
+    return _mark(lines, {i: (n, level_of[round(s, 1)]) for i, n, s in runs})

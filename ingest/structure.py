@@ -268,7 +268,10 @@ def _match_heading(lines: list[Line], i: int, kind: str, last: tuple[int, ...],
         m = _MD_HEADING.match(text)
         return (len(m.group(1)), (), 1) if m else None
     if lines[i].heading:  # marked from a PDF's outline or fonts (pdf_layout)
-        return lines[i].heading, (), 1
+        n = 1
+        while i + n < len(lines) and lines[i + n].joins:
+            n += 1
+        return lines[i].heading, (), n
     number = _numbered_heading(text, last)
     if number is not None:
         return len(number), number, 1

@@ -6,11 +6,11 @@ import pytest
 
 from assistant.factory import build_assistant
 from assistant.text import match_key
-from ingest.clean import Line
+from ingest.clean import Line, drop_furniture, page_lines
 from ingest.pdf_layout import OutlineEntry, mark_headings
 from ingest.pipeline import run_ingest
-from ingest.readers import read_document
-from ingest.structure import structure_document
+from ingest.readers import Page, read_document
+from ingest.structure import structure, structure_document
 from tests.fixtures.pdfs import LAYOUT, make_layout_pdf
 
 
@@ -54,34 +54,36 @@ def _lines(*items: tuple[str, float]) -> list[Line]:
     return [Line(text, 1, "1", size=size) for text, size in items]
 
 
+def _headings(lines: list[Line], outline=()) -> list[tuple[str, int]]:
+    return [(b.text, b.level) for b in structure(mark_headings(lines, outline), "pdf").blocks
+            if b.kind == "heading"]
+
+
 def test_large_type_that_is_no_heading():
     body = [("Dit is gewone tekst van de alinea die doorloopt op de volgende regel", 10.0)] * 6
     lines = _lines(("Resultaten", 16.0), *body,
                    ("“Het mooiste vind ik de leerlingen: die vinden het heel gewoon.”", 14.0),
                    *body, ("60%", 24.0), *body, ("Conclusies", 16.0), *body)
-    marked = {ln.text: ln.heading for ln in mark_headings(lines) if ln.heading}
-    assert marked == {"Resultaten": 1, "Conclusies": 1}
+    assert _headings(lines) == [("Resultaten", 1), ("Conclusies", 1)]
 
 
 def test_levels_follow_the_sizes_and_outline_titles_match_without_their_numbers():
     body = [("Een regel gewone tekst die bij de alinea hoort en verder gaat", 10.0)] * 4
     lines = _lines(("1. Inleiding", 15.0), *body, ("Aanleiding", 12.0), *body,
                    ("2. Opzet van het", 15.0), ("onderzoek", 15.0), *body)
-    by_font = [(ln.text, ln.heading) for ln in mark_headings(lines) if ln.heading]
-    assert by_font == [("1. Inleiding", 1), ("Aanleiding", 2), ("2. Opzet van het onderzoek", 1)]
+    assert _headings(lines) == [("1. Inleiding", 1), ("Aanleiding", 2), ("2. Opzet van het onderzoek", 1)]
     outline = (OutlineEntry(1, 1, "Inleiding"), OutlineEntry(1, 1, "Opzet van het onderzoek"))
-    by_outline = [(ln.text, ln.heading) for ln in mark_headings(lines, outline) if ln.heading]
     # the outline is the author's own table of contents: the fonts only add headings smaller
     # than its own, below its deepest level
-    assert by_outline == [("1. Inleiding", 1), ("Aanleiding", 2),
+    assert _headings(lines, outline) == [("1. Inleiding", 1), ("Aanleiding", 2),
                           ("2. Opzet van het onderzoek", 1)]
     outline = (OutlineEntry(1, 1, "Inleiding"), OutlineEntry(2, 1, "Aanleiding"),
                OutlineEntry(1, 1, "Opzet van het onderzoek"))
     large = _lines(("Inleiding", 15.0), *body, ("Aanleiding", 12.0), *body,
                    ("Opzet van het onderzoek", 15.0), *body, ("Een kader", 16.0), *body)
-    by_both = [(ln.text, ln.heading) for ln in mark_headings(large, outline) if ln.heading]
     # type larger than the outline's own headings is no heading the outline left out
-    assert by_both == [("Inleiding", 1), ("Aanleiding", 2), ("Opzet van het onderzoek", 1)]
+    assert _headings(large, outline) == [("Inleiding", 1), ("Aanleiding", 2),
+                                         ("Opzet van het onderzoek", 1)]
 
 
 def test_a_pdf_citation_names_its_section_and_page(tmp_path, make_settings, embedder):
@@ -97,3 +99,15 @@ def test_a_pdf_citation_names_its_section_and_page(tmp_path, make_settings, embe
     rule = [c for c in answer.citations if "zestig procent" in c.quote]
     assert rule and rule[0].page == "1"
     assert rule[0].section == _expected_sections()[2]
+
+
+def test_a_number_line_inside_a_pdf_page_is_text_not_a_page_number():
+    topics = ["symbiose", "nevenvestiging", "huisvesting"]
+    pages = [Page(n, str(n), f"Rapport\nDit hoofdstuk gaat over {t} en over de scholen.\n"
+                             f"Het doel voor {t} staat in de werkagenda tot\n2035\nen "
+                             f"daarna. De scholen werken samen aan {t}.\n{n}")
+             for n, t in enumerate(topics, start=1)]
+    text = structure(drop_furniture(page_lines(pages)), "pdf").text
+    assert text.count("tot 2035 en daarna") == 3  # mid-page: a year on a line of its own
+    assert "Rapport" not in text  # the running header
+    assert not any(line.strip().isdigit() for line in text.splitlines())  # the page numbers
