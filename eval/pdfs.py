@@ -36,25 +36,29 @@ class Section:
 
 
 def render_pdf(path: Path, sections: list[Section], outline: int = 9,
-               header: str | None = None, font: Path = FONT) -> Path:
+               header: str | None = None, font: Path | None = FONT) -> Path:
     """Set ``sections`` as a PDF: headings larger than the justified body text (wrapped within
     a narrower column), a gap before each paragraph, bookmarks for the top ``outline`` levels
-    of headings (0: none), and with ``header`` a running header and page numbers."""
+    of headings (0: none), and with ``header`` a running header and page numbers. Without a
+    ``font`` file (or when it is missing) the PDF core font Helvetica sets it: Latin-1 only."""
     from fpdf import FPDF
 
     pdf = FPDF()
-    pdf.add_font("body", "", str(font))
+    family = "helvetica"
+    if font is not None and font.exists():
+        family = "body"
+        pdf.add_font(family, "", str(font))
     pdf.set_auto_page_break(True, margin=20)
     if header:
         def furniture() -> None:
             pdf.set_y(8)
-            pdf.set_font("body", size=8)
+            pdf.set_font(family, size=8)
             pdf.cell(0, 5, header)
             pdf.set_y(20)
 
         def footer() -> None:
             pdf.set_y(-14)
-            pdf.set_font("body", size=8)
+            pdf.set_font(family, size=8)
             pdf.cell(0, 5, str(pdf.page_no()), align="C")
 
         pdf.header, pdf.footer = furniture, footer
@@ -67,12 +71,12 @@ def render_pdf(path: Path, sections: list[Section], outline: int = 9,
                 last = min(sec.level - top, last + 1)  # bookmarks may not skip a level
                 pdf.start_section(sec.heading, level=last)
             size = SIZES.get(sec.level, SIZES[max(SIZES)])
-            pdf.set_font("body", size=size)
+            pdf.set_font(family, size=size)
             pdf.ln(4)
             if pdf.get_y() + KEEP_WITH_NEXT > pdf.page_break_trigger:
                 pdf.add_page()  # a heading stays with the lines after it, as publishers set it
             pdf.multi_cell(HEADING_WIDTH, size * 0.5, sec.heading, new_x="LMARGIN", new_y="NEXT")
-        pdf.set_font("body", size=BODY)
+        pdf.set_font(family, size=BODY)
         for text in sec.paragraphs:
             pdf.ln(3)
             pdf.multi_cell(0, 5, text, align="J", new_x="LMARGIN", new_y="NEXT")
