@@ -1,8 +1,9 @@
 """Lines -> blocks (headings, paragraphs, list items) -> one cleaned text with offsets.
 
-Headings: markdown ``#`` lines; numbered headings ("9.4.1. Landelijke maatregelen/acties") whose
-numbers keep increasing (so a numbered list inside a section is not taken for a heading); and, in
-plain text, short stand-alone lines between blank lines. Inside a paragraph, line breaks become
+Headings: markdown ``#`` lines; in a PDF the lines ``pdf_layout`` marked from its outline or font
+sizes; numbered headings ("9.4.1. Landelijke maatregelen/acties") whose numbers keep increasing
+(so a numbered list inside a section is not taken for a heading); and, in plain text, short
+stand-alone lines between blank lines. Inside a paragraph, line breaks become
 spaces and a hyphen at a line end is joined when the document itself writes the word whole; a
 paragraph cut by a page or column end (no sentence end, the next line in lower case) runs on.
 """
