@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")  # any TTF with Dutch letters
-SIZES = {0: 24.0, 1: 18.0, 2: 16.0, 3: 14.0, 4: 13.0, 5: 12.0, 6: 11.5}
+SIZES = {0: 24.0, 1: 18.0, 2: 16.0, 3: 14.0}  # deeper headings: bold at the body's size
 BODY = 10.0
 HEADING_WIDTH = 140  # mm: long headings wrap over two or three lines
 KEEP_WITH_NEXT = 40  # mm: room a heading needs at the bottom of a page, else a new page
@@ -38,7 +38,7 @@ class Section:
 def render_pdf(path: Path, sections: list[Section], outline: int = 9,
                header: str | None = None, font: Path | None = FONT) -> Path:
     """Set ``sections`` as a PDF: headings larger than the justified body text (wrapped within
-    a narrower column), a gap before each paragraph, bookmarks for the top ``outline`` levels
+    a narrower column; from level 4 in bold at the body's size), a gap before each paragraph, bookmarks for the top ``outline`` levels
     of headings (0: none), and with ``header`` a running header and page numbers. Without a
     ``font`` file (or when it is missing) the PDF core font Helvetica sets it: Latin-1 only."""
     from fpdf import FPDF
@@ -48,6 +48,8 @@ def render_pdf(path: Path, sections: list[Section], outline: int = 9,
     if font is not None and font.exists():
         family = "body"
         pdf.add_font(family, "", str(font))
+        bold = font.with_name(font.stem + "-Bold" + font.suffix)
+        pdf.add_font(family, "B", str(bold if bold.exists() else font))
     pdf.set_auto_page_break(True, margin=20)
     if header:
         def furniture() -> None:
@@ -70,8 +72,8 @@ def render_pdf(path: Path, sections: list[Section], outline: int = 9,
             if sec.level - top < outline:
                 last = min(sec.level - top, last + 1)  # bookmarks may not skip a level
                 pdf.start_section(sec.heading, level=last)
-            size = SIZES.get(sec.level, SIZES[max(SIZES)])
-            pdf.set_font(family, size=size)
+            size = SIZES.get(sec.level, BODY)
+            pdf.set_font(family, "" if sec.level in SIZES else "B", size=size)
             pdf.ln(4)
             if pdf.get_y() + KEEP_WITH_NEXT > pdf.page_break_trigger:
                 pdf.add_page()  # a heading stays with the lines after it, as publishers set it
@@ -92,7 +94,7 @@ def corpus_sections(path: Path) -> list[Section]:
     out = [Section(0, "")]
     for block in structure_document(read_document(path)).blocks:
         if block.kind == "heading":
-            out.append(Section(min(block.level, max(SIZES)), block.text))
+            out.append(Section(block.level, block.text))
         else:
             text = ("• " if block.kind == "item" else "") + block.text
             last = out[-1]

@@ -34,6 +34,7 @@ class Line:
     bullet: bool = False  # the line started with a bullet glyph (a list item)
     note: bool = False  # the line opens a footnote (read as a list item of its own)
     size: float = 0.0  # font size in points where the PDF tells (0.0: unknown)
+    bold: bool = False  # set in a bold face throughout, where the PDF tells
     heading: int = 0  # level of the heading this line is (or continues), from the PDF's layout
     joins: bool = False  # the line continues the heading on the line before it
 
@@ -51,8 +52,10 @@ def page_lines(pages: list[Page]) -> list[list[Line]]:
     for page in pages:
         lines = []
         raw_lines = normalize(page.text).split("\n")
-        sizes = page.sizes if len(page.sizes) == len(raw_lines) else (0.0,) * len(raw_lines)
-        for raw, role, size in zip(raw_lines, footnote_roles(raw_lines), sizes):
+        n = len(raw_lines)
+        sizes = page.sizes if len(page.sizes) == n else (0.0,) * n
+        bolds = page.bold if len(page.bold) == n else (False,) * n
+        for raw, role, size, bold in zip(raw_lines, footnote_roles(raw_lines), sizes, bolds):
             # U+FFFD: a character or icon the PDF's font left unmapped ("�TIP: …")
             stripped = raw.replace("\ufffd", " ").strip()  # as ``match_key`` folds it
             # justified PDF text comes out with runs of spaces ("Een  heldere  visie"), which
@@ -64,7 +67,8 @@ def page_lines(pages: list[Page]) -> list[list[Line]]:
             bullet = bool(stripped) and stripped[0] in BULLET_GLYPHS
             if bullet:
                 stripped = stripped.lstrip(BULLET_GLYPHS + " ")
-            lines.append(Line(stripped, page.number, page.label, bullet or note, note, size))
+            lines.append(Line(stripped, page.number, page.label, bullet or note, note, size,
+                              bold=bold))
         out.append(lines)
     return out
 

@@ -10,7 +10,8 @@ Two signals the file itself carries fill that gap:
   lines); the lines that spell it become one heading of that level.
 * without a usable outline, the font size pypdf reports for every piece of text: a short run of
   at most three lines set clearly larger than the body text is a heading; the larger the size,
-  the higher the level. With an outline, the fonts add the headings it leaves out below its
+  the higher the level; below them, a short line set in bold at the body's size after a
+  paragraph break (a word processor's lower heading levels). With an outline, the fonts add the headings it leaves out below its
   deepest level (bookmarks for the chapters only): those set smaller than its own.
 
 The lines are never changed, only marked. Fonts need one extra pass over each page's text
@@ -55,35 +56,51 @@ class PageLayout:
     text: str
     sizes: tuple[float, ...] = ()
     ys: tuple[float | None, ...] = ()
+    bold: tuple[bool, ...] = ()  # the line is set in a bold face throughout
 
 
 def page_layout(page) -> PageLayout:
     """Extract a pypdf page's text with the size and height of each line. Sizes and heights are
     left empty when the visitor's pieces do not add up to the text (then only the text is used)."""
-    pieces: list[tuple[str, float, float]] = []
+    pieces: list[tuple[str, float, float, bool]] = []
 
-    def visit(text, cm, tm, _font, size):
+    def visit(text, cm, tm, font, size):
         if text:
             y = _coord(tm, cm)
-            pieces.append((text, (size or 0.0) * _scale(tm) * _scale(cm), y))
+            pieces.append((text, (size or 0.0) * _scale(tm) * _scale(cm), y, _is_bold(font)))
 
     text = page.extract_text(visitor_text=visit) or ""
-    if "".join(t for t, _, _ in pieces) != text:
+    if "".join(p[0] for p in pieces) != text:
         return PageLayout(text)
     per_line: list[Counter[float]] = [Counter()]
     ys: list[float | None] = [None]
-    for piece, size, y in pieces:
+    bold: list[list[int]] = [[0, 0]]  # characters in a bold face, characters
+    for piece, size, y, is_bold in pieces:
         for k, part in enumerate(piece.split("\n")):
             if k:
                 per_line.append(Counter())
                 ys.append(None)
+                bold.append([0, 0])
             chars = len(part.strip())
             if chars:
                 per_line[-1][round(size, 1)] += chars
+                bold[-1][0] += chars if is_bold else 0
+                bold[-1][1] += chars
                 if ys[-1] is None:
                     ys[-1] = y
     sizes = tuple(c.most_common(1)[0][0] if c else 0.0 for c in per_line)
-    return PageLayout(text, sizes, tuple(ys))
+    return PageLayout(text, sizes, tuple(ys), tuple(n > 0 and b == n for b, n in bold))
+
+
+_BOLD = re.compile(r"bold|black|heavy|demi", re.IGNORECASE)
+
+
+def _is_bold(font) -> bool:
+    """A font dictionary whose face is bold ("/ABCDEF+Calibri-Bold", "Helvetica-Bold")."""
+    try:
+        return bool(_BOLD.search(str(font.get("/BaseFont", "")))) if font else False
+    except AttributeError:
+        return False
 
 
 PARAGRAPH_GAP = 1.3  # a line further below the one before than this many body lines opens a
@@ -116,9 +133,10 @@ def with_paragraph_breaks(layouts: list[PageLayout]) -> list[PageLayout]:
         if len(lines) != len(lay.ys):
             out.append(lay)
             continue
-        text_out, sizes_out, ys_out = [], [], []
+        text_out, sizes_out, ys_out, bold_out = [], [], [], []
+        bolds = lay.bold if len(lay.bold) == len(lines) else (False,) * len(lines)
         prev_y, prev_size = None, 0.0
-        for line, size, y in zip(lines, lay.sizes, lay.ys):
+        for line, size, y, is_bold in zip(lines, lay.sizes, lay.ys, bolds):
             if y is not None and prev_y is not None and text_out and text_out[-1].strip():
                 gap = prev_y - y
                 # larger type (a heading wrapped over two lines) has wider line spacing
@@ -127,12 +145,15 @@ def with_paragraph_breaks(layouts: list[PageLayout]) -> list[PageLayout]:
                     text_out.append("")
                     sizes_out.append(0.0)
                     ys_out.append(None)
+                    bold_out.append(False)
             text_out.append(line)
             sizes_out.append(size)
             ys_out.append(y)
+            bold_out.append(is_bold)
             if y is not None:
                 prev_y, prev_size = y, size
-        out.append(PageLayout("\n".join(text_out), tuple(sizes_out), tuple(ys_out)))
+        out.append(PageLayout("\n".join(text_out), tuple(sizes_out), tuple(ys_out),
+                              tuple(bold_out)))
     return out
 
 
@@ -299,4 +320,44 @@ def _by_font(lines: list[Line], below: float = math.inf, first_level: int = 1) -
         i = j + 1
     sizes = sorted({round(s, 1) for _, _, s in runs}, reverse=True)
     level_of = {s: min(first_level + k, MAX_LEVELS) for k, s in enumerate(sizes)}
-    return _mark(lines, {i: (n, level_of[round(s, 1)]) for i, n, s in runs})
+    spans = {i: (n, level_of[round(s, 1)]) for i, n, s in runs}
+    bold_level = min(first_level + len(sizes), MAX_LEVELS)  # below every larger heading
+    spans |= {i: (n, bold_level) for i, n in _bold_headings(lines, body, spans)}
+    return _mark(lines, spans)
+
+
+MAX_BOLD_LINES = 2
+MAX_BOLD_CHARS = 100
+
+
+def _bold_headings(lines: list[Line], body: float,
+                   taken: dict[int, tuple[int, int]]) -> list[tuple[int, int]]:
+    """Headings set in bold at the body text's size (a word processor's lower heading levels):
+    one or two bold lines after a paragraph break, short, not ending as a sentence or a lead-in
+    ("Let op:") does, with text in another face after them (so not a bold paragraph)."""
+    covered = {k for i, (n, _) in taken.items() for k in range(i, i + n)}
+
+    def bold(k: int, page) -> bool:
+        ln = lines[k]
+        return bool(ln.text) and ln.bold and not ln.heading and not ln.bullet \
+            and k not in covered and ln.page == page and abs(ln.size - body) < 0.5
+
+    out = []
+    i = 0
+    while i < len(lines):
+        page = lines[i].page
+        if not bold(i, page):
+            i += 1
+            continue
+        j = i
+        while j + 1 < len(lines) and bold(j + 1, page):
+            j += 1
+        text = " ".join(ln.text.strip() for ln in lines[i:j + 1])
+        after = next((ln for ln in lines[j + 1:] if ln.text), None)
+        opens = i == 0 or not lines[i - 1].text or lines[i - 1].page != page
+        if opens and j - i < MAX_BOLD_LINES and len(text) <= MAX_BOLD_CHARS \
+                and _LETTER.search(text) and after is not None and not after.bold \
+                and not text.rstrip(" \u201d\u2019\"')").endswith((".", ",", ";", ":")):
+            out.append((i, j - i + 1))
+        i = j + 1
+    return out

@@ -29,6 +29,7 @@ class Page:
     label: str | None  # printed page label ("iv", "12") where the PDF defines one
     text: str
     sizes: tuple[float, ...] = ()  # PDFs: the font size of each line of ``text`` (pdf_layout)
+    bold: tuple[bool, ...] = ()  # PDFs: each line of ``text`` set in a bold face throughout
 
 
 @dataclass(frozen=True)
@@ -107,8 +108,8 @@ def _read_pdf(path: Path, max_pages: int, max_seconds: float) -> RawDocument:
             raise ReadError(path, f"page {i + 1} is nested too deeply to read") from e
         except Exception as e:
             raise ReadError(path, f"page {i + 1} is damaged ({type(e).__name__})") from e
-    pages = [Page(i + 1, labels[i] if i < len(labels) else str(i + 1), lay.text, lay.sizes)
-             for i, lay in enumerate(with_paragraph_breaks(layouts))]
+    pages = [Page(i + 1, labels[i] if i < len(labels) else str(i + 1), lay.text, lay.sizes,
+                  lay.bold) for i, lay in enumerate(with_paragraph_breaks(layouts))]
     if not any(p.text.strip() for p in pages):
         raise ReadError(path, "the PDF has no text layer (scanned images?); run OCR first")
     return RawDocument(path, "pdf", pages, read_outline(reader))

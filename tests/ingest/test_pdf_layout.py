@@ -67,6 +67,22 @@ def test_large_type_that_is_no_heading():
     assert _headings(lines) == [("Resultaten", 1), ("Conclusies", 1)]
 
 
+def test_bold_lines_at_the_body_size_that_are_headings_and_that_are_not():
+    body = [("Een regel gewone tekst die bij de alinea hoort en verder gaat", 10.0)] * 3
+    blank = [("", 0.0)]
+
+    def bold(text: str) -> Line:
+        return Line(text, 1, "1", size=10.0, bold=True)
+
+    lines = [*_lines(("Resultaten", 16.0), *body, *blank), bold("Wat scholen doen"),
+             *_lines(*body, *blank), bold("Let op:"), *_lines(*body, *blank),
+             bold("Een hele alinea in vet die over twee"), bold("regels doorloopt en zo"),
+             bold("verder, tot de punt komt."), *_lines(*body),
+             bold("Vet midden in een alinea"), *_lines(*body)]
+    # a heading: after a paragraph break, short, no lead-in colon, plain text after it
+    assert _headings(lines) == [("Resultaten", 1), ("Wat scholen doen", 2)]
+
+
 def test_levels_follow_the_sizes_and_outline_titles_match_without_their_numbers():
     body = [("Een regel gewone tekst die bij de alinea hoort en verder gaat", 10.0)] * 4
     lines = _lines(("1. Inleiding", 15.0), *body, ("Aanleiding", 12.0), *body,
