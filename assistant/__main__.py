@@ -45,6 +45,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {e}", file=sys.stderr)
         return 2
     if args.command == "ask":
+        known = {d.doc for d in assistant.documents()}
+        unknown = [d for d in args.doc or [] if d not in known]
+        if unknown:  # else the question is searched in nothing and abstains without saying why
+            print(f"error: no document {', '.join(unknown)} in the index; the documents are: "
+                  f"{', '.join(sorted(known))}", file=sys.stderr)
+            return 2
         answer = assistant.ask(args.question, style=args.style, docs=args.doc)
         text = args.question
     else:

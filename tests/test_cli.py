@@ -42,6 +42,12 @@ def test_ingest_cli_reports_bad_files_with_a_non_zero_status(tmp_path):
     assert record["citations"] and "instemmen" in " ".join(c["quote"]
                                                            for c in record["citations"])
 
+    wrong = _run("-m", "assistant", "ask", "--data", str(data), "--doc", "bestaat-niet.pdf",
+                 "Wat is symbiose?")
+    # a document filter that matches nothing says so, instead of abstaining without a reason
+    assert wrong.returncode == 2 and "no document bestaat-niet.pdf" in wrong.stderr
+    assert "beleidsregel-inclusieve-leeromgeving-tips-2026.txt" in wrong.stderr
+
     missing = _run("-m", "assistant", "ask", "--data", str(tmp_path / "leeg"), "vraag")
     assert missing.returncode == 2 and "python -m ingest" in missing.stderr
 
