@@ -27,6 +27,8 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from assistant.text import fold, heading_key, sentence_end
+
 if TYPE_CHECKING:  # clean imports readers, which imports this module
     from ingest.clean import Line
 
@@ -201,13 +203,16 @@ def read_outline(reader) -> tuple[OutlineEntry, ...]:
     return tuple(out)
 
 
-_SECTION_NUMBER = re.compile(r"^\s*\d{1,2}(?:\.\d{1,2}){0,3}\.?\s+")
-
-
 def _fold(text: str, first: bool = True) -> str:
-    """A title as compared: case, spacing, punctuation and a leading section number left out
-    (the outline may say "Inleiding" where the page says "1. Inleiding", or the other way)."""
-    return _FOLD.sub("", (_SECTION_NUMBER.sub("", text) if first else text).casefold())
+    """A title as compared: case, accents, spacing, punctuation and (on its first line) a
+    leading section number left out (the outline may say "Inleiding" where the page says "1.
+    Inleiding", or the other way)."""
+    return _FOLD.sub("", heading_key(text) if first else fold(text))
+
+
+def _ends_like(text: str, ends: tuple[str, ...]) -> bool:
+    """Whether ``text`` ends with one of ``ends`` before closing quotes and brackets."""
+    return sentence_end(text).rstrip(")").endswith(ends)
 
 
 def mark_headings(lines: list[Line], outline: tuple[OutlineEntry, ...] = ()) -> list[Line]:
@@ -301,23 +306,17 @@ def _by_font(lines: list[Line], below: float = math.inf, first_level: int = 1) -
     def large(ln: Line) -> bool:
         return bool(ln.text) and not ln.heading and floor <= ln.size < below
 
+    def same_run(i: int, k: int) -> bool:  # set large, on the page and in the size of line i
+        return large(lines[k]) and lines[k].page == lines[i].page \
+            and abs(lines[k].size - lines[i].size) < 0.5
+
     runs: list[tuple[int, int, float]] = []
-    i = 0
-    while i < len(lines):
-        if not large(lines[i]):
-            i += 1
-            continue
-        j = i
-        while j + 1 < len(lines) and large(lines[j + 1]) and lines[j + 1].page == lines[i].page \
-                and abs(lines[j + 1].size - lines[i].size) < 0.5:
-            j += 1
-        n = j - i + 1
-        text = " ".join(ln.text.strip() for ln in lines[i:j + 1])
+    for i, n in _runs(lines, same_run):
+        text = _joined(lines, i, n)
         if n <= MAX_HEADING_LINES and len(text) <= MAX_HEADING_CHARS and _LETTER.search(text) \
-                and not text.rstrip(" \u201d\u2019\"')").endswith((".", ",", ";")):
+                and not _ends_like(text, (".", ",", ";")):
             # a sentence set large (a pull quote, "“Het mooiste vind ik …”") is no heading
             runs.append((i, n, lines[i].size))
-        i = j + 1
     sizes = sorted({round(s, 1) for _, _, s in runs}, reverse=True)
     level_of = {s: min(first_level + k, MAX_LEVELS) for k, s in enumerate(sizes)}
     spans = {i: (n, level_of[round(s, 1)]) for i, n, s in runs}
@@ -337,27 +336,39 @@ def _bold_headings(lines: list[Line], body: float,
     ("Let op:") does, with text in another face after them (so not a bold paragraph)."""
     covered = {k for i, (n, _) in taken.items() for k in range(i, i + n)}
 
-    def bold(k: int, page) -> bool:
+    def same_run(i: int, k: int) -> bool:  # bold at the body's size, on the page of line i
         ln = lines[k]
         return bool(ln.text) and ln.bold and not ln.heading and not ln.bullet \
-            and k not in covered and ln.page == page and abs(ln.size - body) < 0.5
+            and k not in covered and ln.page == lines[i].page and abs(ln.size - body) < 0.5
 
+    out = []
+    for i, n in _runs(lines, same_run):
+        text = _joined(lines, i, n)
+        after = next((lines[k] for k in range(i + n, len(lines)) if lines[k].text), None)
+        opens = i == 0 or not lines[i - 1].text or lines[i - 1].page != lines[i].page
+        if opens and n <= MAX_BOLD_LINES and len(text) <= MAX_BOLD_CHARS \
+                and _LETTER.search(text) and after is not None and not after.bold \
+                and not _ends_like(text, (".", ",", ";", ":")):
+            out.append((i, n))
+    return out
+
+
+def _runs(lines: list[Line], same_run) -> list[tuple[int, int]]:
+    """(first line, lines) of the longest runs where ``same_run(first, k)`` holds for every
+    line ``k`` of the run, the first included."""
     out = []
     i = 0
     while i < len(lines):
-        page = lines[i].page
-        if not bold(i, page):
+        if not same_run(i, i):
             i += 1
             continue
-        j = i
-        while j + 1 < len(lines) and bold(j + 1, page):
-            j += 1
-        text = " ".join(ln.text.strip() for ln in lines[i:j + 1])
-        after = next((ln for ln in lines[j + 1:] if ln.text), None)
-        opens = i == 0 or not lines[i - 1].text or lines[i - 1].page != page
-        if opens and j - i < MAX_BOLD_LINES and len(text) <= MAX_BOLD_CHARS \
-                and _LETTER.search(text) and after is not None and not after.bold \
-                and not text.rstrip(" \u201d\u2019\"')").endswith((".", ",", ";", ":")):
-            out.append((i, j - i + 1))
-        i = j + 1
+        n = 1
+        while i + n < len(lines) and same_run(i, i + n):
+            n += 1
+        out.append((i, n))
+        i += n
     return out
+
+
+def _joined(lines: list[Line], i: int, n: int) -> str:
+    return " ".join(ln.text.strip() for ln in lines[i:i + n])
