@@ -21,7 +21,7 @@ class DocInfo:
     publisher: str = ""
     published: str = ""  # "YYYY" or "YYYY-MM" or ""
     kind: str = ""
-    pages: int | None = None  # PDFs only
+    pages: int | None = None  # PDFs, and text files whose pages end in form feeds
     chunks: int = 0
 
     @property
@@ -41,7 +41,7 @@ class Chunk:
     start: int  # character offsets into the cleaned document text
     end: int
     order: int  # position of the chunk inside its document
-    page: int | None = None  # physical page number (1-based), PDFs only
+    page: int | None = None  # physical page number (1-based): PDFs, text files with form feeds
     page_label: str | None = None  # printed page label where the PDF defines one
     page_end: int | None = None
     # where a new page starts inside ``text``: (offset, page, label), so a quote from the second

@@ -14,7 +14,7 @@ from assistant.text import sentence_spans, with_titles
 from assistant.types import Chunk
 from ingest.structure import Structured
 
-CHUNKER_VERSION = "struct-v16"
+CHUNKER_VERSION = "struct-v17"  # v17: text files with form feeds read page by page
 
 
 @dataclass(frozen=True)

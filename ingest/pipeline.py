@@ -114,7 +114,7 @@ def _prepare(path: Path, digest: str, sources: dict, settings: Settings,
         raise ReadError(path, "no text left after cleaning")
     first_text = raw.pages[0].text if raw.pages else ""
     info, guessed = doc_info(path, sources, first_text,
-                             len(raw.pages) if raw.kind == "pdf" else None)
+                             len(raw.pages) if raw.pages[0].number is not None else None)
     chunks = split_into_chunks(st, path.name, info.title, params)
     info_d = asdict(info) | {"chunks": len(chunks), "kind_of_file": raw.kind}
     return _Prepared(path, digest, info_d, chunks, st.text), guessed

@@ -1,4 +1,5 @@
-"""Files -> pages. PDFs page by page with pypdf (page labels kept); txt/md as one page."""
+"""Files -> pages. PDFs page by page with pypdf (page labels kept); txt/md as one page, or page by
+page where the text marks its page ends with form feeds (as ``pdftotext`` writes them)."""
 
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ class ReadError(Exception):
 
 @dataclass(frozen=True)
 class Page:
-    number: int | None  # physical page number from 1, None for txt/md
+    number: int | None  # physical page number from 1; None for txt/md without form feeds
     label: str | None  # printed page label ("iv", "12") where the PDF defines one
     text: str
     sizes: tuple[float, ...] = ()  # PDFs: the font size of each line of ``text`` (pdf_layout)
@@ -66,7 +67,19 @@ def read_document(path: Path, max_mb: float = 50.0, max_pages: int = 2000,
     kind = "md" if suffix in {".md", ".markdown"} else "txt"
     if not text.strip():
         raise ReadError(path, "the file is empty")
-    return RawDocument(path, kind, [Page(None, None, text)])
+    return RawDocument(path, kind, text_pages(text))
+
+
+def text_pages(text: str) -> list[Page]:
+    """A text file's pages: text extracted from a PDF (``pdftotext``, most converters) ends every
+    page with a form feed, so citations can name the page. Without form feeds: one page, no
+    number. Blank pages keep their number, so the numbers stay those of the PDF."""
+    parts = text.split("\f")
+    while len(parts) > 1 and not parts[-1].strip():  # the form feed after the last page
+        parts.pop()
+    if sum(1 for part in parts if part.strip()) < 2:
+        return [Page(None, None, text.replace("\f", "\n"))]
+    return [Page(i, str(i), part) for i, part in enumerate(parts, start=1)]
 
 
 def _read_pdf(path: Path, max_pages: int, max_seconds: float) -> RawDocument:

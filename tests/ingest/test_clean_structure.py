@@ -185,6 +185,39 @@ def test_a_sentence_over_a_pdf_page_end_is_whole_and_cites_both_pages(tmp_path):
     assert Chunk.from_record(chunk.id, chunk.text, chunk.metadata()) == chunk  # as stored
 
 
+def test_a_text_file_with_form_feeds_is_read_page_by_page(tmp_path):
+    """Text extracted from a PDF (pdftotext) ends every page with a form feed: citations name
+    the page, page numbers and the running header at the pages' edges are dropped."""
+    from assistant.extractive import make_citation
+    from assistant.types import Passage
+
+    bodies = [("1. Inleiding\n\nScholen werken samen met het samenwerkingsverband. Een leerling "
+               "kan een deel van de\nlessen volgen op een"),
+              ("reguliere school. Dit heet symbiose.\n\n2. Regels\n\nDe scholen leggen dat vast "
+               "in een overeenkomst."),
+              "",  # a blank page keeps its number
+              "3. Vervoer\n\nDe gemeente betaalt het leerlingenvervoer in 2026."]
+    pages = [f"Handboek samenwerking\n\n{body}\n\n{n}\n" for n, body in enumerate(bodies, 1)]
+    path = tmp_path / "handboek.txt"
+    path.write_text("\f".join(pages) + "\f", encoding="utf-8")
+    raw = read_document(path)
+    assert [p.number for p in raw.pages] == [1, 2, 3, 4]
+    st = _structured(path)
+    assert "Handboek samenwerking" not in st.text and "\n3\n" not in st.text
+    sentence = "Een leerling kan een deel van de lessen volgen op een reguliere school."
+    assert sentence in st.text
+    chunks = split_into_chunks(st, "handboek.txt", "Handboek")
+    first = next(c for c in chunks if sentence in c.text)
+    assert first.page_of(sentence) == "1-2"
+    last = next(c for c in chunks if "leerlingenvervoer" in c.text)
+    quote = "De gemeente betaalt het leerlingenvervoer in 2026."
+    assert (make_citation(1, Passage(last, 1.0), quote).page, last.section) == ("4", "3 Vervoer")
+    # without form feeds (or with one page only) a text file is one page without a number
+    for text in (pages[0], pages[0] + "\f"):
+        path.write_text(text, encoding="utf-8")
+        assert [p.number for p in read_document(path).pages] == [None]
+
+
 def test_a_short_word_with_a_full_stop_does_not_start_a_list_item():
     text = ("Het is nodig te weten wat de ondersteuningsbehoefte\nis. Betrek hierbij de ouders.\n"
             "a. Een echt lijstitem\nii. Nog een lijstitem\n")
