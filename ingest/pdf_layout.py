@@ -14,6 +14,11 @@ Two signals the file itself carries fill that gap:
   paragraph break (a word processor's lower heading levels). With an outline, the fonts add the headings it leaves out below its
   deepest level (bookmarks for the chapters only): those set smaller than its own.
 
+Footnotes are read from the fonts too: the last lines of a page, set smaller than the body
+text, the first of them opening with its number ("1 Kamerstukken, …"), are notes of their own,
+as ``clean.footnote_roles`` reads them in extracted text: never a heading, and neither the note
+nor the next page's text runs on into the other.
+
 The lines are never changed, only marked. Fonts need one extra pass over each page's text
 (``extract_text`` with a visitor), which ``readers`` does while it extracts.
 """
@@ -39,6 +44,8 @@ HEADING_MIN_EXTRA = 1.0  # ... and at least this many points larger
 MAX_HEADING_LINES = 3
 MAX_HEADING_CHARS = 150
 MAX_LEVELS = 6
+NOTE_RATIO = 0.9  # a footnote is set at most this share of the body text's size
+_NOTE = re.compile(r"^\d{1,3}(?: \S|[^\W\d_])")  # "1 Kamerstukken", "2wetten.nl"
 _LETTER = re.compile(r"[^\W\d_]")
 _FOLD = re.compile(r"[\W_]+", re.UNICODE)
 
@@ -291,16 +298,54 @@ def _spells(lines: list[Line], i: int, want: str) -> int:
     return 0
 
 
-def _by_font(lines: list[Line], below: float = math.inf, first_level: int = 1) -> list[Line]:
-    """Headings by font size: runs of 1-3 lines set clearly larger than the body text (and
-    smaller than ``below``), levels from ``first_level`` down as the size goes down."""
+def _body_size(lines: list[Line]) -> float | None:
+    """The size most of the text is set in; None when the PDF told no sizes."""
     chars: Counter[float] = Counter()
     for ln in lines:
         if ln.text and ln.size:
             chars[ln.size] += len(ln.text)
-    if not chars:
+    return chars.most_common(1)[0][0] if chars else None
+
+
+def mark_footnotes(lines: list[Line]) -> list[Line]:
+    """The lines with each page's footnotes marked as notes (``Line.note``, opening a list item
+    of its own) and a blank line after them, so that the next page's text, which may carry on
+    the sentence the page ended in, does not run on into the last note."""
+    body = _body_size(lines)
+    if body is None:
         return lines
-    body = chars.most_common(1)[0][0]
+    pages: dict[int | None, list[int]] = {}
+    for i, ln in enumerate(lines):
+        if ln.text:
+            pages.setdefault(ln.page, []).append(i)
+    notes: dict[int, bool] = {}  # line index -> opens a note
+    ends = set()  # the last line of a page's notes
+    for idx in pages.values():
+        k = len(idx)
+        while k > 0 and 0 < lines[idx[k - 1]].size <= body * NOTE_RATIO:
+            k -= 1
+        if k in (0, len(idx)) or not _NOTE.match(lines[idx[k]].text):
+            continue  # no small lines at the bottom, or a page in small type throughout
+        notes |= {i: bool(_NOTE.match(lines[i].text)) for i in idx[k:]}
+        ends.add(idx[-1])
+    if not notes:
+        return lines
+    out = []
+    for i, ln in enumerate(lines):
+        if i in notes:
+            ln = replace(ln, note=notes[i], bullet=notes[i])
+        out.append(ln)
+        if i in ends:
+            out.append(replace(ln, text="", note=False, bullet=False))
+    return out
+
+
+def _by_font(lines: list[Line], below: float = math.inf, first_level: int = 1) -> list[Line]:
+    """Headings by font size: runs of 1-3 lines set clearly larger than the body text (and
+    smaller than ``below``), levels from ``first_level`` down as the size goes down."""
+    body = _body_size(lines)
+    if body is None:
+        return lines
     floor = max(body * HEADING_RATIO, body + HEADING_MIN_EXTRA)
 
     def large(ln: Line) -> bool:

@@ -15,7 +15,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from ingest.clean import Line, drop_furniture, page_lines
-from ingest.pdf_layout import mark_headings
+from ingest.pdf_layout import mark_footnotes, mark_headings
 from ingest.readers import RawDocument
 
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
@@ -342,5 +342,5 @@ def structure_document(raw: RawDocument) -> Structured:
     """A read document cleaned and structured; a PDF's headings from its outline or fonts."""
     lines = drop_furniture(page_lines(raw.pages))
     if raw.kind == "pdf":
-        lines = mark_headings(lines, raw.outline)
+        lines = mark_headings(mark_footnotes(lines), raw.outline)
     return structure(lines, raw.kind)

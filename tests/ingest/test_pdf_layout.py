@@ -7,7 +7,7 @@ import pytest
 from assistant.factory import build_assistant
 from assistant.text import match_key
 from ingest.clean import Line, drop_furniture, page_lines
-from ingest.pdf_layout import OutlineEntry, mark_headings
+from ingest.pdf_layout import OutlineEntry, mark_footnotes, mark_headings
 from ingest.pipeline import run_ingest
 from ingest.readers import Page, read_document
 from ingest.structure import structure, structure_document
@@ -127,3 +127,35 @@ def test_a_number_line_inside_a_pdf_page_is_text_not_a_page_number():
     assert text.count("tot 2035 en daarna") == 3  # mid-page: a year on a line of its own
     assert "Rapport" not in text  # the running header
     assert not any(line.strip().isdigit() for line in text.splitlines())  # the page numbers
+
+
+def test_footnotes_at_the_bottom_of_a_pdf_page_are_notes_of_their_own(tmp_path):
+    from eval.pdfs import Footnote, Section, render_pdf
+
+    notes = ["1 Kamerstukken II 2020/21, 31497, nr. 1", "2 Zie artikel 24 van het VN-verdrag"]
+    sections = [Section(lv, h, tuple(ps)) for lv, h, ps in LAYOUT]
+    first = sections[1]
+    sections[1] = Section(first.level, first.heading,
+                          first.paragraphs[:1] + tuple(map(Footnote, notes)) + first.paragraphs[1:])
+    path = render_pdf(tmp_path / "noten.pdf", sections, outline=0)
+    st = structure_document(read_document(path))
+    assert [b.text for b in st.blocks if b.note] == notes  # each a note, none a heading
+    assert [path for _, path in st.sections] == _expected_sections()
+    assert [match_key(b.text) for b in st.blocks if b.kind == "para" and not b.note] == \
+        [match_key(p) for _, _, ps in LAYOUT for p in ps]
+
+
+def test_the_next_page_does_not_run_on_into_a_footnote():
+    body = [Line("De scholen maken afspraken over de lessen die een leerling volgt op een", 1,
+                 size=10.0)] * 3
+    page_1 = [*body, Line("", 1), Line("3 Zie de beleidsregel", 1, size=7.5),
+              Line("inclusieve leeromgeving", 1, size=7.5)]
+    page_2 = [Line("reguliere school, en over de begeleiding daarbij.", 2, size=10.0),
+              Line("Kleine letters onderaan zonder nummer zijn geen voetnoot", 2, size=7.5)]
+    lines = mark_footnotes(page_1 + page_2)
+    assert [ln.text for ln in lines if ln.note] == ["3 Zie de beleidsregel"]
+    blocks = structure(mark_headings(lines), "pdf").blocks
+    note = next(b for b in blocks if b.note)
+    assert note.text == "3 Zie de beleidsregel inclusieve leeromgeving"
+    assert not any("reguliere school" in b.text for b in blocks if b.note)
+    assert not any("geen voetnoot" in b.text for b in blocks if b.note)
