@@ -59,9 +59,11 @@ _NAMING_WEIGHT = 0.5
 _SCORE_FLOOR = 0.55
 # "Wat is het verschil tussen symbiose en een nevenvestiging?": quotes alternate between the sides
 _BETWEEN = re.compile(r"\bverschil(?:len)? tussen (?P<a>.+?) en (?P<b>.+?)(?:[?!.,;]|$)")
-# A sentence that opens with one of these carries on the one before it ("Daarom ...").
+# A sentence that opens with one of these carries on the one before it: its reason or result
+# ("Daarom ..."), or what it means by example ("Dan gaat het bijvoorbeeld om ...", "Denk aan ...").
 _CONTINUES = re.compile(r"^(?:daarom|daardoor|hierdoor|dus|op deze manier|zo |hiermee|daarmee|"
-                        r"daarbij|bovendien|want|omdat|doordat)\b", re.I)
+                        r"daarbij|bovendien|want|omdat|doordat|dan gaat het|het gaat (?:dan|hier) "
+                        r"om|denk (?:hierbij |daarbij )?aan|bijvoorbeeld)\b", re.I)
 
 
 @dataclass

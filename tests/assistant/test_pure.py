@@ -253,6 +253,17 @@ def test_quotes_are_statements_shown_once_and_whole():
                               Candidate(a, 0, 0, long.index(" Daarom"), 0.9)])
     assert [c.text for c in chosen] == [long]
 
+    # a quote keeps the sentence after it that says what it means by example
+    from assistant.extractive import _with_continuation
+
+    text = ("Het is belangrijk dat de huisvesting over de juiste voorzieningen beschikt. Dan gaat "
+            "het bijvoorbeeld om een rustige en prikkelarme ruimte. Bijna twee derde heeft die.")
+    first = text.index(" Dan")
+    c = Passage(Chunk("c", "d.txt", "Doc", text, None, 0, len(text), 0), 1.0)
+    assert _with_continuation(Candidate(c, 0, 0, first, 1.0)).text == text[:text.index(" Bijna")]
+    second = text.index("Bijna")  # a sentence that opens otherwise is a quote of its own
+    assert _with_continuation(Candidate(c, 0, first + 1, second - 1, 1.0)).end == second - 1
+
 
 @pytest.mark.parametrize("question, kind, focus, alone", [
     ("Hoeveel leerlingen zitten er in de Leerroute?", "count", "leerlingen", True),
