@@ -4,9 +4,9 @@ Users add their own PDFs, and the corpus ships as text, so the questions alone n
 PDF path (pypdf, page lines, the outline and font sizes, gaps between lines). Here every corpus
 document is set as a PDF the way reports are (fpdf2: unnumbered headings larger than justified
 body text, a gap between paragraphs, footnotes at the bottom of the page, a running header and
-page numbers; with or without bookmarks, in one column or two), ingested through the PDF path into a data folder of its own, and asked the same
-questions. A citation's document is mapped back to the text file's name, so the gold and the
-metrics are the usual ones.
+page numbers; with or without bookmarks, in one column or two), ingested through the PDF path
+into a data folder of its own, and asked the same questions. A citation's document is mapped
+back to the text file's name, so the gold and the metrics are the usual ones.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import math
 import re
 import shutil
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,7 +25,7 @@ SIZES = {0: 24.0, 1: 18.0, 2: 16.0, 3: 14.0}  # deeper headings: bold at the bod
 BODY = 10.0
 FOOTNOTE = 7.5
 MARGIN = 20  # mm at the bottom of a page: the page number
-HEADING_WIDTH = 140  # mm: long headings wrap over two or three lines
+HEADING_WIDTH = 140  # mm: long headings wrap over two or three lines (in one column)
 KEEP_WITH_NEXT = 40  # mm: room a heading needs at the bottom of a page, else a new page
 
 
@@ -138,7 +139,7 @@ def render_pdf(path: Path, sections: list[Section], outline: int = 9,
 
 
 def _set_columns(pdf, family: str, sections: list[Section], columns: int, notes: list[str],
-                 notes_height) -> None:
+                 notes_height: Callable[[list[str]], float]) -> None:
     """The text in ``columns`` columns, headings included (no bookmarks: the fonts alone)."""
     with pdf.text_columns(ncols=columns, gutter=8, text_align="J") as cols:
         for sec in sections:
@@ -179,8 +180,6 @@ def corpus_sections(path: Path) -> list[Section]:
 def render_corpus(corpus: Path, out: Path, variant: Variant) -> dict[str, str]:
     """Every document of ``corpus`` as a PDF in ``out`` with a sources.toml for the PDFs;
     returns PDF name -> the text file's name."""
-    import re
-
     out.mkdir(parents=True, exist_ok=True)
     names = {}
     for path in sorted(corpus.iterdir()):

@@ -11,8 +11,9 @@ Two signals the file itself carries fill that gap:
 * without a usable outline, the font size pypdf reports for every piece of text: a short run of
   at most three lines set clearly larger than the body text is a heading; the larger the size,
   the higher the level; below them, a short line set in bold at the body's size after a
-  paragraph break (a word processor's lower heading levels). With an outline, the fonts add the headings it leaves out below its
-  deepest level (bookmarks for the chapters only): those set smaller than its own.
+  paragraph break (a word processor's lower heading levels). With an outline, the fonts add the
+  headings it leaves out below its deepest level (bookmarks for the chapters only): those set
+  smaller than its own.
 
 Footnotes are read from the fonts too: the last lines of a page, set smaller than the body
 text, the first of them opening with its number ("1 Kamerstukken, …"), are notes of their own,

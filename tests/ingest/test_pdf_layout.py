@@ -87,7 +87,8 @@ def test_levels_follow_the_sizes_and_outline_titles_match_without_their_numbers(
     body = [("Een regel gewone tekst die bij de alinea hoort en verder gaat", 10.0)] * 4
     lines = _lines(("1. Inleiding", 15.0), *body, ("Aanleiding", 12.0), *body,
                    ("2. Opzet van het", 15.0), ("onderzoek", 15.0), *body)
-    assert _headings(lines) == [("1. Inleiding", 1), ("Aanleiding", 2), ("2. Opzet van het onderzoek", 1)]
+    assert _headings(lines) == [("1. Inleiding", 1), ("Aanleiding", 2),
+                                ("2. Opzet van het onderzoek", 1)]
     outline = (OutlineEntry(1, 1, "Inleiding"), OutlineEntry(1, 1, "Opzet van het onderzoek"))
     # the outline is the author's own table of contents: the fonts only add headings smaller
     # than its own, below its deepest level
