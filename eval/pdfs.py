@@ -78,6 +78,10 @@ def render_pdf(path: Path, sections: list[Section], outline: int = 9,
         width = pdf.epw
         return 3 + sum(3.5 * math.ceil(pdf.get_string_width(t) / width * 1.1) for t in texts)
 
+    def queue_note(text: str) -> None:  # room for it above the page number
+        notes.append(text)
+        pdf.set_auto_page_break(True, margin=MARGIN + notes_height(notes))
+
     def set_notes() -> None:
         if not notes:
             return
@@ -106,7 +110,7 @@ def render_pdf(path: Path, sections: list[Section], outline: int = 9,
     pdf.header, pdf.footer = furniture, footer
     pdf.add_page()
     if columns > 1:
-        _set_columns(pdf, family, sections, columns, notes, notes_height)
+        _set_columns(pdf, family, sections, columns, queue_note)
         pdf.output(str(path))
         return path
     top = min((s.level for s in sections if s.heading), default=0)
@@ -124,12 +128,9 @@ def render_pdf(path: Path, sections: list[Section], outline: int = 9,
             pdf.multi_cell(HEADING_WIDTH, size * 0.5, sec.heading, new_x="LMARGIN", new_y="NEXT")
         for text in sec.paragraphs:
             if isinstance(text, Footnote):
-                margin = MARGIN + notes_height([*notes, text])
-                if pdf.get_y() > pdf.h - margin:
+                if pdf.get_y() > pdf.h - MARGIN - notes_height([*notes, text]):
                     pdf.add_page()  # no room left on this page for the note
-                    margin = MARGIN + notes_height([text])
-                notes.append(text)
-                pdf.set_auto_page_break(True, margin=margin)
+                queue_note(text)
                 continue
             pdf.set_font(family, size=BODY)
             pdf.ln(3)
@@ -138,8 +139,8 @@ def render_pdf(path: Path, sections: list[Section], outline: int = 9,
     return path
 
 
-def _set_columns(pdf, family: str, sections: list[Section], columns: int, notes: list[str],
-                 notes_height: Callable[[list[str]], float]) -> None:
+def _set_columns(pdf, family: str, sections: list[Section], columns: int,
+                 queue_note: Callable[[str], None]) -> None:
     """The text in ``columns`` columns, headings included (no bookmarks: the fonts alone)."""
     with pdf.text_columns(ncols=columns, gutter=8, text_align="J") as cols:
         for sec in sections:
@@ -150,8 +151,7 @@ def _set_columns(pdf, family: str, sections: list[Section], columns: int, notes:
                     par.write(sec.heading)
             for text in sec.paragraphs:
                 if isinstance(text, Footnote):
-                    notes.append(text)
-                    pdf.set_auto_page_break(True, margin=MARGIN + notes_height(notes))
+                    queue_note(text)
                     continue
                 pdf.set_font(family, size=BODY)
                 with cols.paragraph(top_margin=3) as par:

@@ -249,15 +249,21 @@ def _mark(lines: list[Line], spans: dict[int, tuple[int, int]]) -> list[Line]:
     return out
 
 
+def _by_page(lines: list[Line]) -> dict[int | None, list[int]]:
+    """Page -> the indices of its lines that hold text, in reading order."""
+    out: dict[int | None, list[int]] = {}
+    for i, ln in enumerate(lines):
+        if ln.text:
+            out.setdefault(ln.page, []).append(i)
+    return out
+
+
 def _by_outline(lines: list[Line], outline: tuple[OutlineEntry, ...]) -> list[Line] | None:
     """Headings where the outline's titles stand on their pages; None when fewer than half of
     the entries (or fewer than two) are found: then the outline does not describe the text."""
     spans: dict[int, tuple[int, int]] = {}
     taken: set[int] = set()
-    by_page: dict[int | None, list[int]] = {}
-    for i, ln in enumerate(lines):
-        if ln.text:
-            by_page.setdefault(ln.page, []).append(i)
+    by_page = _by_page(lines)
     found = 0
     for entry in outline:
         want = _fold(entry.title)
@@ -315,13 +321,9 @@ def mark_footnotes(lines: list[Line]) -> list[Line]:
     body = _body_size(lines)
     if body is None:
         return lines
-    pages: dict[int | None, list[int]] = {}
-    for i, ln in enumerate(lines):
-        if ln.text:
-            pages.setdefault(ln.page, []).append(i)
     notes: dict[int, bool] = {}  # line index -> opens a note
     ends = set()  # the last line of a page's notes
-    for idx in pages.values():
+    for idx in _by_page(lines).values():
         k = len(idx)
         while k > 0 and 0 < lines[idx[k - 1]].size <= body * NOTE_RATIO:
             k -= 1
