@@ -8,7 +8,9 @@ from functools import lru_cache
 
 from assistant.text import fold
 
-_TOKEN = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
+# Letters and digits apart: a footnote marker sticks to its word in extracted text ("LEA13",
+# "aan tafel11."), and "lea13" would match neither "LEA" nor "tafel".
+_TOKEN = re.compile(r"[a-z]+(?:['’][a-z]+)?|[0-9]+")
 
 
 @lru_cache(maxsize=1)

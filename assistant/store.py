@@ -95,16 +95,24 @@ class ChromaStore:
             pass
 
     def drop_stale(self, keep: str, previous: str | None = None) -> list[str]:
-        """Remove generations other than ``keep`` and ``previous`` (the one before it, which
-        requests that started before the flip may still be reading)."""
+        """Remove generations older than ``keep``, except ``previous`` (the one before it, which
+        requests that started before the flip may still be reading). A newer generation is an
+        ingest still being written (another app instance on the same Chroma server): it stays."""
         kept = {f"{g}{suffix}" for g in (keep, previous) if g for suffix in ("", "_u", "_p")}
         dropped = []
         for col in self.client.list_collections():
             name = col if isinstance(col, str) else col.name
-            if name.startswith(f"{self.prefix}_g") and name not in kept:
+            if (name.startswith(f"{self.prefix}_g") and name not in kept
+                    and _generation(name) < _generation(keep)):
                 self.drop(name)
                 dropped.append(name)
         return dropped
+
+
+def _generation(name: str) -> str:
+    """"inclusief_g20261204140512ab12cd_u" -> "20261204140512ab12cd" (a timestamp first, so
+    generations sort by age)."""
+    return name.rsplit("_g", 1)[-1].removesuffix("_u").removesuffix("_p")
 
 
 def add_chunks(collection, chunks: Sequence[Chunk], vectors: Sequence[Sequence[float]],

@@ -241,8 +241,9 @@ def _docs_tab(h: UIHandlers, settings: Settings, doc_filter: gr.CheckboxGroup) -
         status = gr.Markdown(elem_id="upload-status")
 
         def upload(paths: list[str] | None, progress=gr.Progress()) -> tuple:  # noqa: B008
-            def report(done: int, total: int, _message: str = "") -> None:
-                progress((done, max(total, 1)), desc=UI_TEXT["upload_busy"])
+            def report(done: int, total: int, message: str = "") -> None:
+                desc = UI_TEXT["upload_waiting" if message == "waiting" else "upload_busy"]
+                progress((done, max(total, 1)), desc=desc)
 
             message = h.upload(paths, progress=report)
             return (message, h.documents_html(), gr.File(value=None),

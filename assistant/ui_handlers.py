@@ -337,7 +337,11 @@ class UIHandlers:
         ingest = self._ingest
         if ingest is None:
             from ingest.pipeline import run_ingest as ingest
-        return ingest(self.settings, progress=progress)
+        def waiting() -> None:  # another ingest (the CLI, a second app instance) goes first
+            if progress is not None:
+                progress(0, 1, "waiting")
+
+        return ingest(self.settings, progress=progress, on_wait=waiting)
 
     # --- API ----------------------------------------------------------------------------------
     def ask_api(self, question: str, style: str = "leraar") -> tuple[str, list[dict]]:

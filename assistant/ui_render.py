@@ -149,6 +149,7 @@ UI_TEXT: dict[str, str] = {
     "upload_failed": ("'{name}' kon niet worden ingelezen: het bestand is beschadigd, "
                       "beveiligd, leeg of te groot. Het is niet toegevoegd."),
     "upload_busy": "Bezig met inlezen…",
+    "upload_waiting": "Er worden al documenten ingelezen. Uw bestand komt daarna aan de beurt…",
     "upload_done": "'{name}' is toegevoegd en ingelezen.",
     # errors shown in the chat
     "err_empty": "Typ eerst een vraag.",

@@ -56,7 +56,9 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"the index is outdated ({why}): rebuilding it; the old one stays in use "
                       "until the new one is complete")
                 rebuild = True
-        report = run_ingest(settings, rebuild=rebuild, progress=progress)
+        report = run_ingest(settings, rebuild=rebuild, progress=progress, on_wait=lambda: print(
+            f"another ingest is running on {settings.data_dir}: waiting until it is done",
+            file=sys.stderr, flush=True))
     except (IngestError, StoreError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2

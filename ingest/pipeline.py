@@ -13,6 +13,7 @@ import logging
 import time
 import uuid
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -138,8 +139,40 @@ def outdated(settings: Settings, params: ChunkParams | None = None) -> str | Non
     return _mismatch(store.manifest(), settings, params or ChunkParams())
 
 
+@contextmanager
+def one_at_a_time(data_dir: Path, on_wait: Callable[[], None] | None = None):
+    """Hold the data folder's ingest lock; wait for a running ingest (the CLI, an app's upload,
+    a second app instance) to finish first. Two ingests at once would each remove the other's
+    collections as stale. The lock is the operating system's (flock): it goes with its process,
+    so a killed ingest leaves none behind."""
+    from filelock import FileLock, Timeout
+
+    data_dir.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(data_dir / "ingest.lock"))
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        log.warning("another ingest is running on %s: waiting until it is done", data_dir)
+        if on_wait is not None:
+            on_wait()
+        lock.acquire()
+    try:
+        yield
+    finally:
+        lock.release()
+
+
 def run_ingest(settings: Settings, rebuild: bool = False, progress: Progress | None = None,
-               params: ChunkParams | None = None, embedder=None) -> IngestReport:
+               params: ChunkParams | None = None, embedder=None,
+               on_wait: Callable[[], None] | None = None) -> IngestReport:
+    """Bring the index in line with the corpus folder (one ingest at a time per data folder;
+    ``on_wait`` is called once when this one has to wait for another)."""
+    with one_at_a_time(Path(settings.data_dir), on_wait):
+        return _ingest(settings, rebuild, progress, params, embedder)
+
+
+def _ingest(settings: Settings, rebuild: bool, progress: Progress | None,
+            params: ChunkParams | None, embedder) -> IngestReport:
     started = time.monotonic()
     params = params or ChunkParams()
     report = IngestReport()

@@ -25,6 +25,16 @@ def test_sentences_respect_abbreviations_numbers_and_lists():
         "1. Eerste punt.", "Tweede zin."]
 
 
+def test_a_footnote_marker_glued_to_a_word_is_no_part_of_it():
+    from assistant.lexical import analyze, words
+
+    # the werkagenda as extracted: "zoals de LEA13 of het OOGO14." (footnotes 13 and 14)
+    assert words("zoals de LEA13 of het OOGO14.") == ["zoals", "de", "lea", "13", "of", "het",
+                                                      "oogo", "14"]
+    assert set(analyze("aan de Onderwijs-Zorg-tafel")) < set(analyze("aan de Onderwijs-Zorg-tafel11."))
+    assert words("collega’s en AD'ers") == ["collega's", "en", "ad'ers"]
+
+
 def test_verbatim_folds_layout_not_words():
     text = "de cluster 2-\nondersteuning en het onder-\nwijs \uf0b7 ‘Het Wenkend Perspectief’"
     assert contains_verbatim(text, "cluster 2- ondersteuning en het onderwijs")

@@ -110,3 +110,56 @@ def test_a_request_in_flight_during_the_flip_still_gets_an_answer(mini_index, em
     later = assistant.ask("Wat doet het onderwijszorgloket in de regio Zuiderkwartier?")
     assert assistant.index.state.generation != old_generation
     assert any(c.doc == "extra.md" for c in later.citations)
+
+
+def test_a_second_ingest_waits_for_the_one_running_and_then_finds_the_index_complete(
+        mini_index):
+    """Two ingests on one data folder (the CLI while the app takes an upload, say) used to run
+    side by side, and the one that finished first removed the other's collections as stale."""
+    import os
+    import subprocess
+    import sys
+
+    from assistant.store import ChromaStore, make_client
+    from ingest.pipeline import one_at_a_time
+    from tests.conftest import ROOT
+
+    settings = mini_index
+    store = ChromaStore(make_client(settings.data_dir), settings.store.collection_prefix)
+    before = store.manifest()["generation"]
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "ANONYMIZED_TELEMETRY": "False"}
+    with one_at_a_time(settings.data_dir):  # this test is the ingest that runs
+        second = subprocess.Popen(
+            [sys.executable, "-m", "ingest", "--corpus", str(settings.corpus_dir), "--data",
+             str(settings.data_dir), "-q"], cwd=ROOT, env=env, stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE, text=True)
+        said = []
+        for line in second.stderr:  # it says why it waits, then blocks until the lock is free
+            said.append(line)
+            if "waiting until it is done" in line:
+                break
+        assert any("another ingest is running" in line for line in said), said
+        assert second.poll() is None, "the second ingest did not wait"
+        assert store.manifest()["generation"] == before
+    out, err = second.communicate(timeout=300)
+    assert second.returncode == 0, err
+    assert "no changes" in out
+    assert store.manifest()["generation"] == before
+
+
+def test_an_ingest_leaves_a_newer_generation_that_another_instance_is_writing(mini_index):
+    """With a shared Chroma server the lock file of one machine does not reach the other: a
+    finishing ingest must not remove the collections of one that started after it."""
+    from assistant.store import ChromaStore, make_client
+
+    store = ChromaStore(make_client(mini_index.data_dir), mini_index.store.collection_prefix)
+    manifest = store.manifest()
+    store.new_generation("29991231235959abcdef")  # being written elsewhere
+    store.new_generation("20000101000000abcdef")  # an interrupted run long ago
+    dropped = store.drop_stale(manifest["collection"], manifest.get("previous"))
+    names = {c if isinstance(c, str) else c.name for c in store.client.list_collections()}
+    assert {store.collection_name("29991231235959abcdef"),
+            store.units_name("29991231235959abcdef"),
+            store.plain_name("29991231235959abcdef")} <= names
+    assert store.collection_name("20000101000000abcdef") in dropped
+    assert manifest["collection"] in names

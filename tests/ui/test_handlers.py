@@ -298,3 +298,27 @@ def test_upload_is_saved_and_ingested_and_a_broken_pdf_is_rolled_back(
     assert not (small_index.corpus_dir / "kapot.pdf").exists()
     docs = [d.doc for d in assistant.documents()]
     assert "kapot.pdf" not in docs and "notitie-thuiszitters.md" in docs
+
+
+def test_an_upload_waits_for_a_running_ingest_and_says_so(small_index, tmp_path, embedder,
+                                                         ingest_with_session_embedder):
+    from filelock import FileLock
+
+    from assistant.factory import build_assistant
+
+    small_index.ui.allow_upload = True
+    h = UIHandlers(build_assistant(small_index, embedder=embedder), small_index,
+                   ingest=ingest_with_session_embedder)
+    running = FileLock(str(small_index.data_dir / "ingest.lock"))  # as `python -m ingest` holds it
+    running.acquire()
+    messages = []
+
+    def progress(done, total, message=""):
+        messages.append(message)
+        if message == "waiting":
+            running.release()  # the other ingest ends
+
+    text = "# Notitie\n\nScholen melden thuiszitters binnen vier weken bij het samenwerkingsverband.\n"
+    msg = h.upload([upload_file(tmp_path, "notitie.md", text.encode())], progress=progress)
+    assert messages[0] == "waiting" and not running.is_locked
+    assert msg == UI_TEXT["upload_done"].format(name="notitie.md")
