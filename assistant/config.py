@@ -53,6 +53,11 @@ class RetrievalSettings(BaseModel):
     lexical_dominance: float = 2.0
     follow_up_focus: float = 0.3  # weight of a follow-up's own words in its dense query vector
     follow_up_terms: int = 1  # times a follow-up's own words count again in its BM25 query
+    # a chunk shorter than this (a title line, a figure's caption, a heading over a one-line
+    # list) scores this share of its fused score: its few words match a question densely and
+    # answer little (README, thirteenth round); 0 turns it off
+    short_chunk_chars: int = 200
+    short_chunk_factor: float = 0.8
     top_n: int = 10  # passages handed to the answerer and shown as sources
     fuzzy_min_len: int = 6  # words at least this long may match a corpus word with one typo
 

@@ -64,6 +64,17 @@ def _dominant_first(fused: list[tuple[str, float, dict[str, int]]], lexical: dic
     return sorted(fused, key=lambda item: item[0] != top)
 
 
+def _short_last(fused: list[tuple[str, float, dict[str, int]]], chunks: dict[str, Chunk],
+                chars: int, factor: float) -> list[tuple[str, float, dict[str, int]]]:
+    """``fused`` with the score of each chunk shorter than ``chars`` times ``factor``."""
+    def weighed(item: tuple[str, float, dict[str, int]]) -> tuple[str, float, dict[str, int]]:
+        chunk = chunks.get(item[0])
+        short = chunk is not None and len(chunk.text) < chars
+        return (item[0], item[1] * factor, item[2]) if short else item
+
+    return sorted(map(weighed, fused), key=lambda item: (-item[1], item[0]))
+
+
 class _Loaded:
     """One generation of the index, loaded into memory (immutable once built)."""
 
@@ -274,6 +285,9 @@ class SearchIndex:
         if method == "hybrid" and s.section_weight:
             rankings["section"] = self.section_ranking(q, [cid for cid, _, _ in fused], docs)
             fused = rrf(rankings, weights, s.rrf_k)
+        if method == "hybrid" and s.short_chunk_chars:
+            fused = _short_last(fused, self.state.chunks, s.short_chunk_chars,
+                                s.short_chunk_factor)
         if method == "hybrid" and s.lexical_dominance:
             fused = _dominant_first(fused, raw_scores["lexical"], s.lexical_dominance)
         passages = []

@@ -51,6 +51,21 @@ def test_rrf_rewards_agreement():
     assert weighted[0][0] == "b"
 
 
+def test_a_short_chunk_gives_way_to_a_longer_one_it_barely_beats():
+    from assistant.index import _short_last
+
+    def chunk(cid, text):
+        return Chunk(cid, "d.txt", "D", text, None, 0, len(text), 0)
+
+    title = "Beleidsregel Inclusieve Leeromgeving\n\nVoorbeelden en tips bij de aanvraag."
+    tips = "3 tips voor de aanvraag. " + "Beschrijf concreet welke leerlingen meedoen. " * 8
+    chunks = {"title": chunk("title", title), "tips": chunk("tips", tips)}
+    fused = rrf({"dense": ["title", "tips"], "lexical": ["title", "tips"]}, {}, k=60)
+    assert [c for c, _, _ in _short_last(fused, chunks, 200, 0.8)] == ["tips", "title"]
+    far_ahead = rrf({"dense": ["title", "x", "y", "tips"]}, {}, k=1)  # 1/2 against 1/5
+    assert _short_last(far_ahead, chunks, 200, 0.8)[0][0] == "title"
+
+
 def test_query_expands_abbreviations_and_repairs_typos():
     glossary = {"swv": "samenwerkingsverband", "d/sh": "doof slechthorend", "tlv": "toelaat"}
     vocab = {"experimenteerplan", "samenwerkingsverband"}
