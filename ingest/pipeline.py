@@ -243,9 +243,17 @@ def _ingest(settings: Settings, rebuild: bool, progress: Progress | None,
     vectors = dict(reuse)
     vectors.update(_embed(todo, embedder, settings.embedder.batch_size, progress))
     report.embedded = len(todo)
-    add_units(unit_col, units, [vectors[u[0]] for u in units])
-    add_units(plain_col, plain, [vectors[u[0]] for u in plain])
-    add_chunks(chunk_col, all_chunks, _pooled(all_chunks, plain, vectors))
+    try:
+        add_units(unit_col, units, [vectors[u[0]] for u in units])
+        add_units(plain_col, plain, [vectors[u[0]] for u in plain])
+        add_chunks(chunk_col, all_chunks, _pooled(all_chunks, plain, vectors))
+    except Exception as e:
+        if type(e).__name__ != "NotFoundError":  # chromadb.errors.NotFoundError
+            raise
+        raise IngestError(
+            "this run's new collections were removed while it embedded: a newer ingest on the "
+            "same Chroma server finished first (the index it wrote is in use); run the ingest "
+            "again if this machine's corpus folder differs") from e
 
     manifest = {
         "version": MANIFEST_VERSION,

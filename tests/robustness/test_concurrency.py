@@ -163,3 +163,29 @@ def test_an_ingest_leaves_a_newer_generation_that_another_instance_is_writing(mi
             store.plain_name("29991231235959abcdef")} <= names
     assert store.collection_name("20000101000000abcdef") in dropped
     assert manifest["collection"] in names
+
+
+def test_an_ingest_whose_collections_another_instance_removed_stops_with_a_clear_error(
+        mini_index, embedder):
+    """Across machines on one Chroma server: a newer ingest finished first and dropped this
+    run's half-written generation as older than its own."""
+    from assistant.store import ChromaStore, make_client
+    from ingest.pipeline import IngestError
+
+    settings = mini_index
+    store = ChromaStore(make_client(settings.data_dir), settings.store.collection_prefix)
+    active = store.manifest()
+    shutil.copy(CORPUS / HANDREIKING, settings.corpus_dir / HANDREIKING)
+
+    def newer_instance_finishes(done, total, message):
+        for col in store.client.list_collections():
+            name = col if isinstance(col, str) else col.name
+            if name.startswith(f"{store.prefix}_g") and name not in (
+                    active["collection"], active["units_collection"], active["plain_collection"]):
+                store.drop(name)
+
+    with pytest.raises(IngestError, match="newer ingest"):
+        run_ingest(settings, embedder=embedder, progress=newer_instance_finishes)
+    assistant = build_assistant(settings, embedder=embedder)
+    assert assistant.index.state.generation == active["generation"]
+    assert assistant.ask(QUESTION).citations
