@@ -114,7 +114,8 @@ class Assistant:
         query = condense(question, history)
         t = time.perf_counter()
         passages = self.index.retrieve(query, docs=docs,
-                                       focus=question if query != question else None)
+                                       focus=question if query != question else None,
+                                       also_embed=(query,))  # the evidence check's
         timings["retrieve"] = _ms(t)
         t = time.perf_counter()
         a = self.settings.answer

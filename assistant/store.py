@@ -148,11 +148,12 @@ def _where(docs: Sequence[str] | None):
 
 
 def query_units(collection, vector: Sequence[float], k: int,
-                docs: Sequence[str] | None = None
+                docs: Sequence[str] | None = None, size: int | None = None
                 ) -> tuple[list[tuple[str, float]], dict[str, list[tuple[int, int, float]]]]:
     """The ``k`` best chunks as (chunk id, best unit similarity), best first, and per chunk
-    the units that were hit as (start, end, similarity) inside the chunk text."""
-    n = min(k * 4, collection.count())
+    the units that were hit as (start, end, similarity) inside the chunk text. ``size``: the
+    collection's count when the caller knows it (a count costs as much as a small query)."""
+    n = min(k * 4, collection.count() if size is None else size)
     if n == 0:
         return [], {}
     res = collection.query(query_embeddings=[list(vector)], n_results=n, where=_where(docs),

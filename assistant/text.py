@@ -19,6 +19,8 @@ def fold_ws(text: str) -> str:
 
 
 def strip_accents(text: str) -> str:
+    if text.isascii():  # most of a Dutch text: nothing to decompose
+        return text
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 

@@ -98,3 +98,25 @@ def test_reranker_seam_reorders_the_head_and_keeps_every_passage(assistant_sessi
     assert sorted(p.ranks["rerank"] for p in reranked[:5]) == [1, 2, 3, 4, 5]
     with pytest.raises(RuntimeError, match="INCLUSIEF_RERANKER__MODEL"):
         CrossEncoderReranker("")
+
+
+def test_query_vectors_embed_each_text_once_and_several_side_by_side(embedder):
+    from assistant.index import QueryVectors
+
+    calls = []
+
+    class Counting:
+        def embed_query(self, text):
+            calls.append(text)
+            return embedder.embed_query(text)
+
+    vectors = QueryVectors(Counting(), size=2)
+    search, typed = "symbiose 60% reguliere school", "Hoeveel procent mag bij symbiose?"
+    vectors.fill([search, typed, search])  # the search text and the question as typed
+    assert sorted(calls) == sorted([search, typed])
+    assert vectors.get(typed) == pytest.approx(tuple(embedder.embed_query(typed)), abs=1e-6)
+    vectors.fill([typed])  # nothing new: nothing embedded
+    assert len(calls) == 2
+    vectors.get("Wat is een OPP?")  # the oldest of the two kept gives way
+    vectors.get(search)
+    assert calls[2:] == ["Wat is een OPP?", search]
