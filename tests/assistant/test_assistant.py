@@ -222,9 +222,9 @@ def test_a_follow_ups_own_words_count_more_in_the_lexical_search(assistant_sessi
     follow = "En wat houdt zo'n instroomgroep in?"
     index = assistant_session.index
 
-    def rank(times: int) -> int:
+    def rank(times: int, method: str = "lexical") -> int:
         index.settings.follow_up_terms = times
-        passages = index.retrieve(f"{follow} ({first})", focus=follow)
+        passages = index.retrieve(f"{follow} ({first})", focus=follow, method=method)
         return next(i for i, p in enumerate(passages + [None])
                     if p is None or "instroomgroep" in p.chunk.text)
 
@@ -233,6 +233,7 @@ def test_a_follow_ups_own_words_count_more_in_the_lexical_search(assistant_sessi
         assert default == 1
         # the word the follow-up adds, not the question it was joined with, decides the search
         assert rank(default) < rank(0)
+        assert rank(default, "hybrid") == 0
     finally:
         index.settings.follow_up_terms = default
 
