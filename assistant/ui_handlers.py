@@ -337,6 +337,7 @@ class UIHandlers:
         ingest = self._ingest
         if ingest is None:
             from ingest.pipeline import run_ingest as ingest
+
         def waiting() -> None:  # another ingest (the CLI, a second app instance) goes first
             if progress is not None:
                 progress(0, 1, "waiting")
