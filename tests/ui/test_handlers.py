@@ -318,7 +318,7 @@ def test_an_upload_waits_for_a_running_ingest_and_says_so(small_index, tmp_path,
         if message == "waiting":
             running.release()  # the other ingest ends
 
-    text = "# Notitie\n\nScholen melden thuiszitters binnen vier weken bij het samenwerkingsverband.\n"
+    text = "# Notitie\n\nScholen melden thuiszitters binnen vier weken bij het swv.\n"
     msg = h.upload([upload_file(tmp_path, "notitie.md", text.encode())], progress=progress)
     assert messages[0] == "waiting" and not running.is_locked
     assert msg == UI_TEXT["upload_done"].format(name="notitie.md")
