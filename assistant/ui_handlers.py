@@ -277,19 +277,24 @@ class UIHandlers:
                 saved.append(target)
         if not saved:
             return "<br>".join(messages)
+        from ingest.pipeline import IngestError
+
+        failed_key = "upload_failed"  # the file itself could not be read
         try:
             with self._ingest_lock:
                 report = self._run_ingest(progress)
         except Exception as e:  # the boundary: undo the upload, say so in Dutch
             log.exception("upload ingest failed error=%s", type(e).__name__)
             failed = {t.name for t in saved}
+            if isinstance(e, IngestError):  # the index, not the file (another setup, say)
+                failed_key = "upload_index_failed"
         else:
             failed = {name for name, _ in getattr(report, "skipped", [])} & {t.name for t in saved}
             self._refresh_assistant()
         for target in saved:
             if target.name in failed:
                 target.unlink(missing_ok=True)
-                messages.append(UI_TEXT["upload_failed"].format(name=esc(target.name)))
+                messages.append(UI_TEXT[failed_key].format(name=esc(target.name)))
             else:
                 messages.append(UI_TEXT["upload_done"].format(name=esc(target.name)))
         return "<br>".join(messages)

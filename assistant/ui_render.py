@@ -148,6 +148,9 @@ UI_TEXT: dict[str, str] = {
     "upload_exists": "Er staat al een document met de naam '{name}'.",
     "upload_failed": ("'{name}' kon niet worden ingelezen: het bestand is beschadigd, "
                       "beveiligd, leeg of te groot. Het is niet toegevoegd."),
+    "upload_index_failed": ("'{name}' is niet toegevoegd: de zoekindex kon nu niet worden "
+                            "bijgewerkt. Vraag de beheerder om de documenten opnieuw in te "
+                            "lezen (`python -m ingest --rebuild`) en probeer het daarna opnieuw."),
     "upload_busy": "Bezig met inlezen…",
     "upload_waiting": "Er worden al documenten ingelezen. Uw bestand komt daarna aan de beurt…",
     "upload_done": "'{name}' is toegevoegd en ingelezen.",

@@ -322,3 +322,23 @@ def test_an_upload_waits_for_a_running_ingest_and_says_so(small_index, tmp_path,
     msg = h.upload([upload_file(tmp_path, "notitie.md", text.encode())], progress=progress)
     assert messages[0] == "waiting" and not running.is_locked
     assert msg == UI_TEXT["upload_done"].format(name="notitie.md")
+
+
+def test_an_upload_the_index_cannot_take_says_so_and_is_not_kept(small_index, tmp_path,
+                                                                 embedder):
+    """The file is fine; the index was built with another chunker (an update), so the ingest
+    refuses until it is rebuilt: no "beschadigd" for a good file."""
+    import functools
+
+    from assistant.factory import build_assistant
+    from ingest.chunking import ChunkParams
+    from ingest.pipeline import run_ingest
+
+    small_index.ui.allow_upload = True
+    other_chunker = functools.partial(run_ingest, embedder=embedder,
+                                      params=ChunkParams(target_chars=500))
+    h = UIHandlers(build_assistant(small_index, embedder=embedder), small_index,
+                   ingest=other_chunker)
+    msg = h.upload([upload_file(tmp_path, "notitie.md", b"# Notitie\n\nGewone tekst.\n")])
+    assert msg == UI_TEXT["upload_index_failed"].format(name="notitie.md")
+    assert not (small_index.corpus_dir / "notitie.md").exists()
