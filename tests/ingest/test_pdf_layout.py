@@ -11,7 +11,7 @@ from ingest.pdf_layout import OutlineEntry, mark_footnotes, mark_headings
 from ingest.pipeline import run_ingest
 from ingest.readers import Page, read_document
 from ingest.structure import structure, structure_document
-from tests.fixtures.pdfs import LAYOUT, make_layout_pdf
+from tests.fixtures.pdfs import LAYOUT, make_layout_pdf, make_marker_pdf
 
 
 def _expected_sections(layout=LAYOUT) -> list[str]:
@@ -144,6 +144,21 @@ def test_footnotes_at_the_bottom_of_a_pdf_page_are_notes_of_their_own(tmp_path):
     assert [path for _, path in st.sections] == _expected_sections()
     assert [match_key(b.text) for b in st.blocks if b.kind == "para" and not b.note] == \
         [match_key(p) for _, _, ps in LAYOUT for p in ps]
+
+
+def test_footnote_markers_set_in_superscript_stay_superscript(tmp_path):
+    from assistant.lexical import words
+
+    st = structure_document(read_document(make_marker_pdf(tmp_path / "gremia.pdf")))
+    body = " ".join(b.text for b in st.blocks if not b.note)
+    # extracted as they are, they would stick to the word: "LEA13", which matches no "LEA"
+    assert "zoals de LEA¹³ of het OOGO¹⁴. Hier" in body
+    assert "In 2025 deden 12 scholen mee." in body  # numbers in the body's own size stay
+    assert [b.text for b in st.blocks if b.note] == ["13 Lokale Educatieve Agenda",
+                                                     "14 Op Overeenstemming Gericht Overleg"]
+    assert {"lea", "oogo"} <= set(words(body))
+    # the text file of the same page ("LEA13") still matches a quote verbatim, and back
+    assert match_key("zoals de LEA13 of het OOGO14.") in match_key(body)
 
 
 def test_the_next_page_does_not_run_on_into_a_footnote():
