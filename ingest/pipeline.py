@@ -167,7 +167,7 @@ def run_ingest(settings: Settings, rebuild: bool = False, progress: Progress | N
                on_wait: Callable[[], None] | None = None) -> IngestReport:
     """Bring the index in line with the corpus folder (one ingest at a time per data folder;
     ``on_wait`` is called once when this one has to wait for another)."""
-    with one_at_a_time(Path(settings.data_dir), on_wait):
+    with one_at_a_time(settings.data_dir, on_wait):
         return _ingest(settings, rebuild, progress, params, embedder)
 
 
@@ -243,13 +243,13 @@ def _ingest(settings: Settings, rebuild: bool, progress: Progress | None,
     vectors = dict(reuse)
     vectors.update(_embed(todo, embedder, settings.embedder.batch_size, progress))
     report.embedded = len(todo)
+    from chromadb.errors import NotFoundError  # chromadb is loaded by now (the store)
+
     try:
         add_units(unit_col, units, [vectors[u[0]] for u in units])
         add_units(plain_col, plain, [vectors[u[0]] for u in plain])
         add_chunks(chunk_col, all_chunks, _pooled(all_chunks, plain, vectors))
-    except Exception as e:
-        if type(e).__name__ != "NotFoundError":  # chromadb.errors.NotFoundError
-            raise
+    except NotFoundError as e:
         raise IngestError(
             "this run's new collections were removed while it embedded: a newer ingest on the "
             "same Chroma server finished first (the index it wrote is in use); run the ingest "
