@@ -55,8 +55,10 @@ _NUMBER_WORDS = {"twee", "drie", "vier", "vijf", "zes", "zeven", "acht", "negen"
                  "miljoen", "miljard", "helft", "kwart", "driekwart", "tweederde", "eenderde"}
 _TOKEN = re.compile(r"€|%|\d+(?:[.,]\d+)*|\w+")
 _YEAR = re.compile(r"(19|20)\d\d")
-_REFERENCE = {"artikel", "art", "lid", "paragraaf", "hoofdstuk", "pagina", "p", "blz", "cluster",
-              "bijlage", "stap", "fase", "niveau", "groep", "klas", "figuur", "tabel", "noot"}
+# a number after these names a thing ("artikel 24", "pagina 11", "fase 2"), it counts nothing
+REFERENCE_WORDS = {"artikel", "art", "lid", "paragraaf", "hoofdstuk", "pagina", "p", "blz",
+                   "cluster", "bijlage", "stap", "fase", "niveau", "groep", "klas", "figuur",
+                   "tabel", "noot"}
 
 
 def asked(question: str) -> Asked | None:
@@ -105,7 +107,7 @@ def _numbers(tokens: list[str], raw: list[str]) -> list[int]:
         if tok[0].isdigit():
             if _YEAR.fullmatch(tok):
                 continue
-            if i and tokens[i - 1] in _REFERENCE:
+            if i and tokens[i - 1] in REFERENCE_WORDS:
                 continue
             if i == 0 and (len(raw) == 1 or raw[1][:1].isupper()):
                 continue

@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from assistant.answer_type import REFERENCE_WORDS
 from assistant.lexical import analyze, stopwords
 from assistant.text import fold, sentence_spans, words_key
 from assistant.types import Passage
@@ -63,7 +64,17 @@ _ACTORS = {
     "mr", "medezeggenschapsraad", "jeugdhulp", "wethouder", "raad", "vws", "leraar",
     "schoolleider", "ouder", "leerling", "regio", "regio's",
 }
-_TOKEN = re.compile(r"[\w/%’'\-]+", re.UNICODE)
+# a number with separators ("73.558", "1,5") is one token, as the reader sees it
+_TOKEN = re.compile(r"\d+(?:[.,]\d+)+%?|[\w/%’'\-]+", re.UNICODE)
+# number words a statement may write for a document's digits, or the other way round
+_AS_DIGITS = {"twee": "2", "drie": "3", "vier": "4", "vijf": "5", "zes": "6", "zeven": "7",
+              "acht": "8", "negen": "9", "tien": "10", "elf": "11", "twaalf": "12",
+              "twintig": "20", "dertig": "30", "veertig": "40", "vijftig": "50",
+              "honderd": "100"}
+_DATE_WORDS = {"januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
+               "september", "oktober", "november", "december", "voorjaar", "najaar", "zomer",
+               "winter", "begin", "eind", "medio"}
+_YEAR = re.compile(r"^(?:19|20)\d\d(?:[-/](?:19|20)?\d\d)?$")
 
 
 @dataclass
@@ -72,6 +83,7 @@ class Match:
     start: int
     end: int
     coverage: float
+    matched: int = 0  # distinct words of the statement it holds (its section's included)
 
     @property
     def text(self) -> str:
@@ -128,18 +140,52 @@ def _qualifier_stems() -> frozenset[str]:
     return frozenset(analyze(" ".join(_QUALIFIER_CLASS)))
 
 
+def _reference(tokens: Sequence[str], i: int) -> bool:
+    """``tokens[i]`` is the number of an article, page, cluster … ("artikel 24", "pagina 11")."""
+    return bool(i and tokens[i][:1].isdigit() and fold(tokens[i - 1]) in REFERENCE_WORDS)
+
+
+def _number_kinds(text: str) -> dict[str, str]:
+    """The numbers ``text`` states, as digits ("twee" -> "2", "73.558" -> "73558"), each with
+    its kind: "percent", "year" or "count"."""
+    tokens = [fold(t) for t in _TOKEN.findall(text)]
+    out: dict[str, str] = {}
+    for i, t in enumerate(tokens):
+        value = _AS_DIGITS.get(t) or (t if t[:1].isdigit() else "")
+        if not value or _reference(tokens, i):
+            continue
+        value = re.sub(r"[.,](?=\d{3}(?!\d))", "", value.rstrip("%")).replace(",", ".")
+        percent = t.endswith("%") or tokens[i + 1:i + 2] == ["procent"]
+        out[value] = "percent" if percent else "year" if _YEAR.match(t) else "count"
+    return out
+
+
+# how much a word of these kinds weighs in finding the passage a statement is about (README,
+# "Citation checks"): what a check verifies should not decide where it looks
+_ACTOR_WEIGHT = 0.0
+_QUALIFIER_WEIGHT = 0.25
+_SECTION_WEIGHT = 1.0  # a word of the statement in the passage's headings, not in the window
+_NUMBER_KIND_BONUS = 0.1  # the window states a number of the kind the statement has (a share)
+_NUMBER_BONUS = 0.1  # ... and the statement's own number
+
+
 def best_match(statement: str, passages: Sequence[Passage], idf) -> Match | None:
     # numbers, years and actors are what a check verifies, not how the passage is found: a wrong
     # "40%" is unknown to the corpus and would weigh most, hiding the passage that says 60%, and
     # a wrong "gemeente" would favour a passage that names the gemeente in its next sentence.
-    # Qualifiers weigh a quarter: a wrong "ruim" must not pull towards another sentence that
-    # says "ruim", but "ongeveer" still tells two otherwise alike sentences apart.
-    terms = set(analyze(statement))
-    terms = {t for t in terms if not any(ch.isdigit() for ch in t)
-             and t not in _actor_stems()} or terms
+    # So numbers count by their kind (a share, a year, a count) and as a small bonus when the
+    # window states the statement's own; actors weigh half, qualifiers a quarter (a wrong "ruim"
+    # must not pull towards another sentence that says "ruim", but "ongeveer" still tells two
+    # otherwise alike sentences apart). A statement word in the passage's section path counts
+    # half: the heading "Symbiose" says what the sentence under it is about.
+    terms = {t for t in analyze(statement) if not any(ch.isdigit() for ch in t)}
+    numbers = _number_kinds(statement)
+    kinds = set(numbers.values())
 
     def weight(t: str) -> float:
-        return idf(t) * (0.25 if t in _qualifier_stems() else 1.0)
+        if t in _qualifier_stems():
+            return idf(t) * _QUALIFIER_WEIGHT
+        return idf(t) * (_ACTOR_WEIGHT if t in _actor_stems() else 1.0)
 
     total = sum(weight(t) for t in sorted(terms)) or 1.0
     best: Match | None = None
@@ -147,13 +193,26 @@ def best_match(statement: str, passages: Sequence[Passage], idf) -> Match | None
         spans = sentence_spans(p.chunk.text)
         windows = [(spans[i][0], spans[min(i + n, len(spans)) - 1][1])
                    for n in (1, 2, 3) for i in range(len(spans) - n + 1)]
-        windows += _lines(p.chunk.text, spans)  # "Voorjaar 2027: …" / "Voorjaar 2029: …"
+        lines = set(_lines(p.chunk.text, spans))  # "Voorjaar 2027: …" / "Voorjaar 2029: …"
+        sentences = set(spans)
+        windows += sorted(lines)
+        in_section = terms & set(analyze(p.chunk.section or ""))
         for s, e in windows:
-            have = terms & set(analyze(p.chunk.text[s:e]))
-            cov = sum(weight(t) for t in sorted(have)) / total  # sorted: the same sum every run
+            text = p.chunk.text[s:e]
+            have = terms & set(analyze(text))
+            headed = in_section - have
+            cov = (sum(weight(t) for t in sorted(have))  # sorted: the same sum every run
+                   + _SECTION_WEIGHT * sum(weight(t) for t in sorted(headed))) / total
+            if numbers:
+                stated = _number_kinds(text)
+                cov += _NUMBER_KIND_BONUS * bool(kinds & set(stated.values()))
+                # one sentence or line: a timeline's next line ("Voorjaar 2029: …") may state
+                # the wrong year that a statement about the line before it has
+                single = (s, e) in lines or (s, e) in sentences and "\n" not in text
+                cov += _NUMBER_BONUS * (single and bool(numbers.keys() & stated.keys()))
             cov -= 0.03 * max(0.0, (e - s) / max(len(statement), 1) - 1.5)  # prefer short
             if best is None or cov > best.coverage + 1e-9:
-                best = Match(p, s, e, cov)
+                best = Match(p, s, e, cov, len(have | headed))
     return best
 
 
@@ -185,6 +244,10 @@ def _facts(tokens: Sequence[str], indexes: Sequence[int]) -> dict[str, list[str]
         if word == "een" and not (i + 1 < len(tokens) and fold(tokens[i + 1]) in _FRACTIONS):
             continue  # the article, not the number
         cat = _category(tokens[i], start)
+        if cat == "number" and _reference(tokens, i):
+            cat = "reference"  # "artikel 24", "cluster 2": no count to pair with "40%"
+        elif cat == "number" and (_YEAR.match(word) or word in _DATE_WORDS):
+            cat = "date"  # "in 2023-2024 ongeveer 80.000" / "73.558": the count differs
         if cat == "qualifier" and word in ("principe", "minste") and i \
                 and fold(tokens[i - 1]) in ("in", "ten"):
             out.setdefault(cat, []).append(f"{tokens[i - 1]} {tokens[i]}")  # "in principe"
@@ -205,8 +268,8 @@ def differences(statement: str, passage: str) -> list[tuple[str, str]]:
     """
     a = [t.strip("'’-") for t in _TOKEN.findall(statement) if t.strip("'’-")]
     b = [t.strip("'’-") for t in _TOKEN.findall(passage) if t.strip("'’-")]
-    sm = difflib.SequenceMatcher(None, [fold(x) for x in a], [fold(x) for x in b],
-                                 autojunk=False)
+    na, nb = [_norm(x) for x in a], [_norm(x) for x in b]
+    sm = difflib.SequenceMatcher(None, na, nb, autojunk=False)
     blocks = [m for m in sm.get_matching_blocks() if m.size]
     if not blocks:
         return []
@@ -237,11 +300,29 @@ def differences(statement: str, passage: str) -> list[tuple[str, str]]:
         if others:
             out.append((" ".join(words), " ".join(others)))
     # the same facts in another order ("in het voorjaar van 2027" / "Voorjaar 2027:") differ not,
-    # nor "mag" and "kan" (both no obligation)
+    # nor "mag" and "kan" (both no obligation), nor a part of what the passage says
+    # ("leerlingen" / "leerlingen school")
     out = [(x, y) for x, y in out if sorted(fold(x).split()) != sorted(fold(y).split())
            and not (_modality(x) and _modality(x) == _modality(y))
-           and not (_qualifier(x) is not None and _qualifier(x) == _qualifier(y))]
+           and not (_qualifier(x) is not None and _qualifier(x) == _qualifier(y))
+           and not {_norm(w) for w in x.split()} <= {_norm(w) for w in y.split()}]
+    # a modal verb of the statement that the passage has as well, elsewhere in the window, is
+    # no difference ("moet" / "kan … moet")
+    out = [(x, y) for x, y in ((_unshared(x, set(nb)), y) for x, y in out) if x]
     return out + _negations(a, b, blocks)
+
+
+def _norm(token: str) -> str:
+    """A token as compared: folded, a number word as its digits ("twee" = "2"), "73.558" as
+    "73558"."""
+    f = fold(token)
+    f = _AS_DIGITS.get(f, f)
+    return re.sub(r"(?<=\d)[.,](?=\d{3}(?!\d))", "", f) if f[:1].isdigit() else f
+
+
+def _unshared(words: str, other: set[str]) -> str:
+    """``words`` without the modal verbs that ``other`` (normalized tokens) has."""
+    return " ".join(w for w in words.split() if not (fold(w) in _MUST | _MAY and fold(w) in other))
 
 
 def _modality(words: str) -> str | None:
@@ -305,7 +386,12 @@ def verdict(statement: str, passages: Sequence[Passage], idf, threshold: float =
             m = best_match(statement, [p], idf)
             return "verbatim", m, []
     m = best_match(statement, passages, idf)
-    if m is None or m.coverage < threshold:
-        return "not_found", m, []
+    words = {t for t in analyze(statement) if not any(ch.isdigit() for ch in t)}
+    if m is None or m.coverage < threshold or (m.matched < 2 <= len(words)):
+        return "not_found", m, []  # one shared word ("onderzocht") locates no statement
     diffs = differences(statement, m.text)
+    if not diffs and _number_kinds(statement).keys() - _number_kinds(m.text).keys():
+        # the passage is about the same thing but does not state the statement's number:
+        # nothing to confirm it with ("… 40 van de samenwerkingen …" where it names none)
+        return "not_found", m, []
     return ("different" if diffs else "supported"), m, diffs

@@ -143,9 +143,11 @@ class Citation:
 
     def reference(self) -> str:
         """A ready-to-copy reference: publisher, year, title, section, page."""
-        bits = [b for b in (self.publisher, f"({self.year})" if self.year else "") if b]
-        head = " ".join(bits)
-        ref = f"{head}. {self.title}" if head else self.title
+        year = f" ({self.year})" if self.year else ""
+        if self.publisher:
+            ref = f"{self.publisher}{year}. {self.title}"
+        else:  # no author: the title takes its place, as APA has it
+            ref = f"{self.title}{year}"
         if self.section:
             ref += f", {self.section}"
         if self.page:

@@ -318,6 +318,33 @@ def test_a_check_names_the_changed_number_or_actor(assistant_session, question, 
     assert (difference in check.differences) if difference else check.differences == []
 
 
+@pytest.mark.parametrize(("question", "verdict", "difference"), [
+    # paraphrased, as a policy officer asks: the facts are right
+    ("Klopt het dat schoolleiders van 58 reguliere scholen een vragenlijst invulden?",
+     "supported", None),
+    ("Klopt het dat er bij symbiose een schriftelijke overeenkomst moet worden gesloten tussen "
+     "de twee scholen?", "supported", None),
+    # the count is wrong; the year beside it is right
+    ("Klopt het dat er in 2023-2024 ongeveer 80.000 leerlingen op het (v)so stonden "
+     "ingeschreven?", "different", ("80.000", "73.558")),
+    # a passage on the same subject that states no number confirms no number
+    ("Klopt het dat inspecteurs bij 40 van de samenwerkingen interviews hebben gehouden?",
+     "not supported", None),
+    ("Klopt het dat de nieuwe wet in 2030 in werking treedt?", "not supported", None),
+    # one shared word ("onderzocht", in a sentence on another school) locates no statement
+    ("Klopt het dat de inspectie 20 scholen heeft onderzocht?", "not supported", None),
+])
+def test_a_paraphrased_check_confirms_only_what_a_passage_states(assistant_session, question,
+                                                                 verdict, difference):
+    check = assistant_session.ask(question).check
+    if verdict == "not supported":
+        assert check.verdict in ("different", "not_found")
+    else:
+        assert check.verdict == verdict
+    if difference:
+        assert difference in check.differences
+
+
 def test_a_sentence_pasted_from_a_document_finds_its_passage_first(assistant_session):
     index = assistant_session.index
     chunk = next(c for c in index.state.chunks.values() if "populatie van ongeveer 400" in c.text)

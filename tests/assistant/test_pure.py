@@ -434,3 +434,43 @@ def test_a_citation_of_several_lines_keeps_them_under_its_number():
 ])
 def test_the_asking_part_of_a_question(question, asking):
     assert asking_sentences(question) == asking
+
+
+def test_differences_compare_numbers_as_a_reader_does():
+    # a number word is its digits, and "73.558" is one number
+    assert differences("voor de twee scholen", "voor de 2 scholen.") == []
+    assert differences("er stonden 80.000 leerlingen ingeschreven",
+                       "er stonden 73.558 leerlingen ingeschreven.") == [("80.000", "73.558")]
+    # a year pairs with a year, a count with a count
+    assert differences("in 2023-2024 ongeveer 80.000 leerlingen",
+                       "In 2023-2024 stonden er in totaal 73.558 leerlingen ingeschreven.") == [
+        ("80.000", "73.558")]
+    # "artikel 24" names an article; it is no share to compare "40%" with
+    assert ("40%", "24") not in differences(
+        "leerlingen volgen bij symbiose maximaal 40% op de reguliere school",
+        "Bij symbiose volgen leerlingen op grond van artikel 24 van de wet een deel op een "
+        "reguliere school.")
+    # a part of what the passage names is no difference
+    assert differences("leerlingen volgen les", "leerlingen school volgen les.") == []
+
+
+def test_the_statement_s_numbers_and_headings_steer_which_sentence_is_compared():
+    from assistant.checker import best_match
+
+    text = ("Bij symbiose volgen leerlingen een deel van het onderwijs op een reguliere school. "
+            "Er mag in principe 60% van het lesprogramma op de andere school worden gevolgd. "
+            "Er zijn geen eisen gesteld aan de periode waarvoor de symbiose kan worden aangegaan.")
+    chunk = Chunk("c", "d.txt", "T", text, "Wet- en regelgeving > Symbiose", 0, len(text), 0)
+    m = best_match("bij symbiose mag in principe 60% van het lesprogramma op de andere school "
+                   "gevolgd worden", [Passage(chunk, 1.0)], lambda t: 1.0)
+    # the heading says the sentence is about symbiose: the next sentence (and its "geen") is
+    # not needed to cover that word
+    assert m.text.startswith("Er mag in principe 60%") and m.text.endswith("gevolgd.")
+
+
+def test_a_reference_without_a_publisher_opens_with_the_title():
+    cite = Citation(n=1, chunk_id="c", doc="d.txt", title="Beleidsregel", section="Tips",
+                    page=3, quote="q", publisher="", year="2026")
+    assert cite.reference() == "Beleidsregel (2026), Tips, p. 3."
+    cite.publisher = "OCW"
+    assert cite.reference() == "OCW (2026). Beleidsregel, Tips, p. 3."
