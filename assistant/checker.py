@@ -173,11 +173,12 @@ def best_match(statement: str, passages: Sequence[Passage], idf) -> Match | None
     # numbers, years and actors are what a check verifies, not how the passage is found: a wrong
     # "40%" is unknown to the corpus and would weigh most, hiding the passage that says 60%, and
     # a wrong "gemeente" would favour a passage that names the gemeente in its next sentence.
-    # So numbers count by their kind (a share, a year, a count) and as a small bonus when the
-    # window states the statement's own; actors weigh half, qualifiers a quarter (a wrong "ruim"
-    # must not pull towards another sentence that says "ruim", but "ongeveer" still tells two
-    # otherwise alike sentences apart). A statement word in the passage's section path counts
-    # half: the heading "Symbiose" says what the sentence under it is about.
+    # So numbers count only as a small bonus for a window that states one of the statement's
+    # kind (a share, a year, a count) or its own; actors weigh nothing (at a quarter or half
+    # they pulled swapped-actor statements to other sentences), qualifiers a quarter (a wrong
+    # "ruim" must not pull towards another sentence that says "ruim", but "ongeveer" still
+    # tells two otherwise alike sentences apart). A statement word in the passage's section path
+    # counts as found: the heading "Symbiose" says what the sentence under it is about.
     terms = {t for t in analyze(statement) if not any(ch.isdigit() for ch in t)}
     numbers = _number_kinds(statement)
     kinds = set(numbers.values())
