@@ -207,8 +207,11 @@ def parser() -> argparse.ArgumentParser:
                    help="also 'Is het waar dat …?' and 'Staat er in de documenten dat …?'")
     p.add_argument("--partial", action="store_true",
                    help="statements are a stretch of about two thirds of their sentence")
+    p.add_argument("--claims", nargs="?", const="eval/claims.jsonl", metavar="FILE",
+                   help="instead: facts checked in one's own words, written by hand "
+                        "(default file: eval/claims.jsonl)")
     p.set_defaults(func=lambda a: __import__("eval.checks", fromlist=["main"]).main(
-        a.data, a.n, a.seed, a.show, a.more_phrasings, a.partial))
+        a.data, a.n, a.seed, a.show, a.more_phrasings, a.partial, a.claims))
 
     p = sub.add_parser("chain", help="questions asked alone and right after another one")
     p.add_argument("--questions", default=str(QUESTIONS))

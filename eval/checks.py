@@ -17,12 +17,14 @@ note). Sentences are drawn with a fixed seed, so two runs on the same index are 
 
 from __future__ import annotations
 
+import json
 import random
 import re
 import sys
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from assistant.checker import negates
 from assistant.text import fold, sentence_spans, words_key
@@ -202,14 +204,75 @@ def judge(case: Case, check) -> tuple[bool, str]:
     return right, "different" if right else "different, without the document's value"
 
 
-def main(data: str = "data", n: int = 40, seed: int = 7, show: bool = False,
-         more: bool = False, partial: bool = False) -> int:
-    from pathlib import Path
+CLAIMS = Path(__file__).parent / "claims.jsonl"
 
+
+@dataclass(frozen=True)
+class Claim:
+    """A fact checked in one's own words ("Klopt het dat inspecteurs bij 40 van de
+    samenwerkingen interviews hebben gehouden?"), written by hand: ``holds`` or not, and then
+    the value the document states (``document``), which the check should show."""
+
+    claim: str
+    holds: bool
+    document: str = ""
+
+
+def load_claims(path: Path = CLAIMS) -> list[Claim]:
+    with open(path, encoding="utf-8") as f:
+        return [Claim(**json.loads(line)) for line in f if line.strip()]
+
+
+def _value(text: str) -> str:
+    """Folded, thousands separators out: "73.558" and "73558" are one value."""
+    return re.sub(r"(?<=\d)[.,](?=\d{3}(?!\d))", "", fold(text))
+
+
+def judge_claim(claim: Claim, check) -> tuple[bool, str]:
+    """(right, what happened): a claim that holds is confirmed (verbatim or supported); one
+    that does not is "different", with the document's value on the right-hand side."""
+    if check is None:
+        return False, "not taken as a check"
+    got = check.verdict
+    if claim.holds:
+        return got in ("verbatim", "supported"), got
+    if got in ("verbatim", "supported"):
+        return False, f"{got} (a wrong claim confirmed)"
+    if got != "different":
+        return False, got
+    right = any(_value(claim.document) in _value(doc) for _, doc in check.differences)
+    return right, "different" if right else "different, without the document's value"
+
+
+def main_claims(assistant, path: Path, show: bool) -> int:
+    claims = load_claims(path)
+    outcomes: dict[bool, Counter[str]] = {True: Counter(), False: Counter()}
+    right: dict[bool, list[bool]] = {True: [], False: []}
+    for claim in claims:
+        ok, what = judge_claim(claim, assistant.ask(claim.claim).check)
+        right[claim.holds].append(ok)
+        outcomes[claim.holds][what] += 1
+        if show and not ok:
+            print(f"[{'holds' if claim.holds else 'wrong'}] {what}: {claim.claim}",
+                  file=sys.stderr)
+    print("| claim | n | verdict right | outcomes |")
+    print("|---|---:|---:|---|")
+    for holds, label in ((True, "holds"), (False, "a number, year, actor or duty wrong")):
+        rows = right[holds]
+        if rows:
+            seen = ", ".join(f"{k} {v}" for k, v in outcomes[holds].most_common())
+            print(f"| {label} | {len(rows)} | {sum(rows) / len(rows):.2f} | {seen} |")
+    return 0
+
+
+def main(data: str = "data", n: int = 40, seed: int = 7, show: bool = False,
+         more: bool = False, partial: bool = False, claims: str | None = None) -> int:
     from assistant.factory import build_assistant
     from eval.runner import build_settings
 
     assistant = build_assistant(build_settings(Path(data)))
+    if claims:
+        return main_claims(assistant, Path(claims), show)
     chunks = sorted(assistant.index.state.chunks.values(), key=lambda c: (c.doc, c.order))
     cases = make_cases(chunks, n, seed, _TEMPLATES + _MORE_TEMPLATES if more else _TEMPLATES,
                        partial)
