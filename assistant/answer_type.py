@@ -55,6 +55,8 @@ _NUMBER_WORDS = {"twee", "drie", "vier", "vijf", "zes", "zeven", "acht", "negen"
                  "miljoen", "miljard", "helft", "kwart", "driekwart", "tweederde", "eenderde"}
 _TOKEN = re.compile(r"€|%|\d+(?:[.,]\d+)*|\w+")
 _YEAR = re.compile(r"(19|20)\d\d")
+# "hoeveel scholen": a number this many words before "scholen" counts them
+_COUNTED_WITHIN = 5
 # a number after these names a thing ("artikel 24", "pagina 11", "fase 2"), it counts nothing
 REFERENCE_WORDS = {"artikel", "art", "lid", "paragraaf", "hoofdstuk", "pagina", "p", "blz",
                    "cluster", "bijlage", "stap", "fase", "niveau", "groep", "klas", "figuur",
@@ -148,7 +150,11 @@ def states(sentence: str, want: Asked) -> bool:
     if want.kind == "unit":
         return any(tokens[j].startswith(stem) or tokens[j].endswith(focus)
                    for i in nums for j in range(i + 1, min(i + 3, len(tokens))))
-    return any(t.endswith((focus, stem)) for t in tokens)
+    # the number counts what was asked: it stands before it ("58 reguliere scholen", "bij 25
+    # van de samenwerkingen", "ruim twee derde van de schoolleiders"), not anywhere in a sentence
+    # that names it ("Scholen die deelnemen … kunnen als 1 school functioneren")
+    return any(tokens[j].endswith((focus, stem))
+               for i in nums for j in range(i + 1, min(i + _COUNTED_WITHIN + 1, len(tokens))))
 
 
 def missing(question: str, texts: Iterable[str]) -> Asked | None:

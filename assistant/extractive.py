@@ -113,8 +113,8 @@ def _in_title(sentence: str, title: frozenset[str]) -> bool:
 
 def _quotable(sentence: str) -> bool:
     """A statement, not: a list of links, a fragment cut off at a hyphen ("(New York,
-    20-11-") or an ellipsis ("... krijgen..."), a label, or the caption of a figure the text
-    lacks."""
+    20-11-") or an ellipsis ("... krijgen..."), a label, the caption of a figure the text
+    lacks, or a copyright line."""
     tokens = sentence.split()
     links = sum(bool(_LINK.search(t)) for t in tokens)
     end = sentence_end(sentence)
@@ -122,7 +122,8 @@ def _quotable(sentence: str) -> bool:
     # in capitals only: a heading or a figure's label ("PRAKTIJK- VOORBEELD MEDIUMSETTING")
     label = label or not any(ch.islower() for ch in sentence)
     return not (links >= 2 or (tokens and links / len(tokens) > 0.3) or label
-                or end.endswith(("-", "...", "…")) or _FIGURE.match(sentence))
+                or end.endswith(("-", "...", "…")) or _FIGURE.match(sentence)
+                or "©" in sentence)  # a copyright line ("© Inspectie … | april 2025")
 
 
 def _overlaps(a: Candidate, b: Candidate) -> bool:

@@ -264,6 +264,7 @@ def test_quotes_are_statements_shown_once_and_whole():
     assert not _quotable("PRAKTIJK- VOORBEELD MEDIUMSETTING (GROEP IN SCHOOL)")  # capitals only
     assert _quotable("Voorjaar 2027: Wetsvoorstel wordt ingediend")
     assert _quotable("De school beslist.")
+    assert not _quotable("© Inspectie van het Onderwijs | april 2025")  # the colofon's
     assert _quoted("“Bij de bouw is samengewerkt.”") == "“Bij de bouw is samengewerkt.”"
     assert _quoted("Zo is het gegaan.”") == "“Zo is het gegaan.”"
     assert _lines("zes lijnen:\n\nToerusten\nNormaliseren", "> ") == (
@@ -331,6 +332,15 @@ def test_a_quantity_must_be_of_the_asked_kind():
     assert not answer_type.states("Leerlingen volgen les op grond van artikel 24.", leerlingen)
     assert not answer_type.states("12 Dan gaat het over leerlingen met een OPP.", leerlingen)
     assert not answer_type.states("De werkagenda heeft 6 actielijnen.", leerlingen)
+    # the number counts them: it stands before them, not anywhere in the sentence
+    scholen = answer_type.asked("Hoeveel scholen doen mee aan de beleidsregel?")
+    assert answer_type.states("Bij 25 van de samenwerkingen en 58 reguliere scholen.", scholen)
+    assert answer_type.states("Ruim twee derde van de deelnemende scholen doet mee.", scholen)
+    assert not answer_type.states("Scholen die deelnemen kunnen als 1 school functioneren en "
+                                  "groepen leerlingen mengen, terwijl alle scholen blijven "
+                                  "bestaan.", scholen)
+    assert not answer_type.states("Om andere scholen te inspireren hebben we de aanvragen "
+                                  "onderverdeeld in vijf samenwerkingsvormen.", scholen)
     uur = answer_type.asked("Hoeveel uur per week zit hij op die andere school?")
     assert answer_type.states("Dit is voor de derdejaars 7 uur per week.", uur)
     assert not answer_type.states("Voor 7 leerlingen is er begeleiding per week.", uur)
