@@ -22,8 +22,11 @@ QUANTITY_MISSING_PART = ("Let op: in de documenten vind ik {what} dat bij uw vra
 NO_DEFINITION = ("Let op: een uitleg van wat „{term}” is, staat niet in de zinnen die ik vond. "
                  "Hieronder staat wat de documenten er wel over zeggen.")
 # a follow-up whose answer quotes only what the answer before it quoted
-SAME_AS_BEFORE = ("Let op: over uw vervolgvraag vind ik in de documenten niets nieuws. Hieronder "
-                  "staan dezelfde zinnen als bij uw vorige vraag.")
+# ("Wie moet daar toestemming voor geven?" after "Wat is een nevenvestiging?": the answer may be
+# in them, so the notice says they are the same, not that nothing answers it)
+SAME_AS_BEFORE = ("Let op: voor uw vervolgvraag vind ik in de documenten geen andere zinnen dan "
+                  "bij uw vorige vraag. Ze staan hieronder nog een keer; lees ze met uw "
+                  "vervolgvraag in gedachten.")
 CLOSEST = "Deze passages komen het dichtst in de buurt (mogelijk relevant):"
 SOURCES = "Bronnen"
 REFERENCE = "Bronvermelding"
