@@ -31,6 +31,8 @@ _ATTRIBUTION = re.compile(
     r"^\s*(?:uit\s+(?:het|de)\s+[\w\-é]+(?:\s+[\w\-é]+)?\s+(?:blijkt|volgt)\s+dat\s+"
     r"|volgens\s+(?:het|de)\s+[\w\-é]+\s+|(?:het|de)\s+[\w\-é]+\s+(?:stelt|zegt|meldt)\s+dat\s+)",
     re.I)
+_CLAIM_WORDS = 3  # a claim of fewer words is no statement ("Klopt het dat dat zo is?")
+_CLAIM_WORDS_WITHOUT_NUMBER = 5  # ... and of fewer than these, one that states no number
 _PERSONAL = re.compile(r"\b(?:ik|mijn|wij|we|ons|onze|mij)\b", re.I)
 # "Klopt het dat …", "Is het waar dat …", "Staat er in de werkagenda dat …": the claim after "dat"
 _KLOPT = re.compile(
@@ -83,7 +85,7 @@ class Match:
     start: int
     end: int
     coverage: float
-    matched: int = 0  # distinct words of the statement it holds (its section's included)
+    matched: int = 0  # statement words it holds (its section's included), its number counting one
 
     @property
     def text(self) -> str:
@@ -104,7 +106,11 @@ def extract_statement(question: str, in_documents: Callable[[str], bool] | None 
         return max(quoted, key=len)
     m = _KLOPT.search(question)
     claim = (m.group(1) or m.group(2) or "").strip() if m else ""
-    if len(claim.split()) < 5:
+    # "Klopt het dat er zes samenwerkingsvormen zijn?" asks for a verdict as much as a long claim
+    # does: a short claim is checked when it states a number ("Klopt het dat de beleidsregel
+    # bestaat?" is answered as a question: too few words to find the one sentence it means)
+    size = len(claim.split())
+    if size < _CLAIM_WORDS or (size < _CLAIM_WORDS_WITHOUT_NUMBER and not _number_kinds(claim)):
         return None
     rest = question[m.end():]
     # "Klopt het dat mijn zoon ...? Waarom?" is a question about one's own case, not a check
@@ -133,6 +139,18 @@ def _lines(text: str, spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]
 @lru_cache(maxsize=1)
 def _actor_stems() -> frozenset[str]:
     return frozenset(analyze(" ".join(_ACTORS)))
+
+
+@lru_cache(maxsize=1)
+def _number_stems() -> frozenset[str]:
+    return frozenset(analyze(" ".join(_AS_DIGITS)))
+
+
+def _terms(statement: str) -> set[str]:
+    """The statement's words that say what it is about: no numbers, in digits or in words
+    ("zes" must not find "de zes lijnen van de werkagenda" for "zes samenwerkingsvormen")."""
+    return {t for t in analyze(statement)
+            if not any(ch.isdigit() for ch in t) and t not in _number_stems()}
 
 
 @lru_cache(maxsize=1)
@@ -179,7 +197,7 @@ def best_match(statement: str, passages: Sequence[Passage], idf) -> Match | None
     # "ruim" must not pull towards another sentence that says "ruim", but "ongeveer" still
     # tells two otherwise alike sentences apart). A statement word in the passage's section path
     # counts as found: the heading "Symbiose" says what the sentence under it is about.
-    terms = {t for t in analyze(statement) if not any(ch.isdigit() for ch in t)}
+    terms = _terms(statement)
     numbers = _number_kinds(statement)
     kinds = set(numbers.values())
 
@@ -204,8 +222,8 @@ def best_match(statement: str, passages: Sequence[Passage], idf) -> Match | None
             headed = in_section - have
             cov = (sum(weight(t) for t in sorted(have))  # sorted: the same sum every run
                    + _SECTION_WEIGHT * sum(weight(t) for t in sorted(headed))) / total
+            stated = _number_kinds(text) if numbers else {}
             if numbers:
-                stated = _number_kinds(text)
                 cov += _NUMBER_KIND_BONUS * bool(kinds & set(stated.values()))
                 # one sentence or line: a timeline's next line ("Voorjaar 2029: …") may state
                 # the wrong year that a statement about the line before it has
@@ -213,7 +231,9 @@ def best_match(statement: str, passages: Sequence[Passage], idf) -> Match | None
                 cov += _NUMBER_BONUS * (single and bool(numbers.keys() & stated.keys()))
             cov -= 0.03 * max(0.0, (e - s) / max(len(statement), 1) - 1.5)  # prefer short
             if best is None or cov > best.coverage + 1e-9:
-                best = Match(p, s, e, cov, len(have | headed))
+                # the statement's own number anchors as a word does ("het wetsvoorstel in 2027")
+                anchors = len(have | headed) + bool(numbers and numbers.keys() & stated.keys())
+                best = Match(p, s, e, cov, anchors)
     return best
 
 
@@ -387,7 +407,7 @@ def verdict(statement: str, passages: Sequence[Passage], idf, threshold: float =
             m = best_match(statement, [p], idf)
             return "verbatim", m, []
     m = best_match(statement, passages, idf)
-    words = {t for t in analyze(statement) if not any(ch.isdigit() for ch in t)}
+    words = _terms(statement)
     if m is None or m.coverage < threshold or (m.matched < 2 <= len(words)):
         return "not_found", m, []  # one shared word ("onderzocht") locates no statement
     diffs = differences(statement, m.text)

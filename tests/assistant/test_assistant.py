@@ -324,6 +324,8 @@ def test_a_check_names_the_changed_number_or_actor(assistant_session, question, 
      "supported", None),
     ("Klopt het dat er bij symbiose een schriftelijke overeenkomst moet worden gesloten tussen "
      "de twee scholen?", "supported", None),
+    # a short claim with a number is checked, and "zes" does not find "de zes lijnen"
+    ("Klopt het dat er zes samenwerkingsvormen zijn?", "different", ("zes", "vijf")),
     # the count is wrong; the year beside it is right
     ("Klopt het dat er in 2023-2024 ongeveer 80.000 leerlingen op het (v)so stonden "
      "ingeschreven?", "different", ("80.000", "73.558")),

@@ -173,6 +173,11 @@ def test_a_question_that_names_its_own_subject_is_no_follow_up(question):
     ("Driegang werkt met twee regio's. Wat was het verschil tussen die regio's in aanpak?", None),
     ("Klopt het dat mijn zoon op het vso minder begeleiding krijgt? Waarom is dat zo?", None),
     ("Wat is symbiose?", None),
+    # a short claim is checked when it states a number; without one it is a question
+    ("Klopt het dat er zes samenwerkingsvormen zijn?", "er zes samenwerkingsvormen zijn"),
+    ("Klopt het dat OCW 30 scholen ondersteunt?", "OCW 30 scholen ondersteunt"),
+    ("Klopt het dat de beleidsregel bestaat?", None),
+    ("Klopt het dat dat zo is?", None),
     # apostrophes inside words and a quote inside the quote do not end it
     ("Ik wil dit citeren: 'De AD’er helpt collega’s met de ‘routekaart’ van de regio.' Kan dat?",
      "De AD’er helpt collega’s met de ‘routekaart’ van de regio."),
