@@ -230,9 +230,9 @@ def best_match(statement: str, passages: Sequence[Passage], idf) -> Match | None
                 single = (s, e) in lines or (s, e) in sentences and "\n" not in text
                 cov += _NUMBER_BONUS * (single and bool(numbers.keys() & stated.keys()))
             cov -= 0.03 * max(0.0, (e - s) / max(len(statement), 1) - 1.5)  # prefer short
+            # the statement's own number anchors as a word does ("het wetsvoorstel in 2027")
+            anchors = len(have | headed) + bool(numbers and numbers.keys() & stated.keys())
             if best is None or cov > best.coverage + 1e-9:
-                # the statement's own number anchors as a word does ("het wetsvoorstel in 2027")
-                anchors = len(have | headed) + bool(numbers and numbers.keys() & stated.keys())
                 best = Match(p, s, e, cov, anchors)
     return best
 
@@ -314,10 +314,17 @@ def differences(statement: str, passage: str) -> list[tuple[str, str]]:
     in_blocks = {j for m in blocks for j in range(m.b, m.b + m.size)}
     paired_b = {w for _, r in out for w in r.split()}
     rest_b = _facts(b, [j for j in window if j not in in_blocks])
+    everywhere = _facts(b, [j for j in range(len(b)) if j not in in_blocks])
     for cat, words in rest_a.items():
         if cat == "qualifier":
             continue  # a qualifier belongs to the words next to it; it does not move
         others = [w for w in rest_b.get(cat, []) if w not in paired_b]
+        if not others and cat == "number":
+            # a share the passage states further on, in the sentence the match took in for it
+            # ("maximaal 40% …" / "Bij symbiose volgen … Er mag in principe 60% …")
+            shares = [w for w in words if w.endswith("%")]
+            others = [w for w in everywhere.get(cat, []) if w.endswith("%")] if shares else []
+            words = shares or words
         if others:
             out.append((" ".join(words), " ".join(others)))
     # the same facts in another order ("in het voorjaar van 2027" / "Voorjaar 2027:") differ not,

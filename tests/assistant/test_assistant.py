@@ -324,6 +324,9 @@ def test_a_check_names_the_changed_number_or_actor(assistant_session, question, 
      "supported", None),
     ("Klopt het dat er bij symbiose een schriftelijke overeenkomst moet worden gesloten tussen "
      "de twee scholen?", "supported", None),
+    # the share stands in the sentence after the one that matches best
+    ("Klopt het dat leerlingen bij symbiose maximaal 40% op de reguliere school volgen?",
+     "different", ("40%", "60%")),
     # a short claim with a number is checked, and "zes" does not find "de zes lijnen"
     ("Klopt het dat er zes samenwerkingsvormen zijn?", "different", ("zes", "vijf")),
     # the count is wrong; the year beside it is right

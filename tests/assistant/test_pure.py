@@ -465,6 +465,12 @@ def test_differences_compare_numbers_as_a_reader_does():
         "leerlingen volgen bij symbiose maximaal 40% op de reguliere school",
         "Bij symbiose volgen leerlingen op grond van artikel 24 van de wet een deel op een "
         "reguliere school.")
+    # a share the passage states further on, in a sentence the match took in for it
+    assert ("40%", "60%") in differences(
+        "leerlingen bij symbiose maximaal 40% op de reguliere school volgen",
+        "Bij symbiose volgen leerlingen op grond van artikel 24 een deel van het onderwijs op een "
+        "reguliere school. Er mag in principe 60% van het lesprogramma op de andere school worden "
+        "gevolgd.")
     # a part of what the passage names is no difference
     assert differences("leerlingen volgen les", "leerlingen school volgen les.") == []
 
