@@ -169,10 +169,9 @@ def _number_kinds(text: str) -> dict[str, str]:
     tokens = [fold(t) for t in _TOKEN.findall(text)]
     out: dict[str, str] = {}
     for i, t in enumerate(tokens):
-        value = _AS_DIGITS.get(t) or (t if t[:1].isdigit() else "")
-        if not value or _reference(tokens, i):
+        if not (t in _AS_DIGITS or t[:1].isdigit()) or _reference(tokens, i):
             continue
-        value = re.sub(r"[.,](?=\d{3}(?!\d))", "", value.rstrip("%")).replace(",", ".")
+        value = _norm(t).rstrip("%").replace(",", ".")
         percent = t.endswith("%") or tokens[i + 1:i + 2] == ["procent"]
         out[value] = "percent" if percent else "year" if _YEAR.match(t) else "count"
     return out
