@@ -171,7 +171,7 @@ def _number_kinds(text: str) -> dict[str, str]:
     for i, t in enumerate(tokens):
         if not (t in _AS_DIGITS or t[:1].isdigit()) or _reference(tokens, i):
             continue
-        value = _norm(t).rstrip("%").replace(",", ".")
+        value = comparable(t).rstrip("%").replace(",", ".")
         percent = t.endswith("%") or tokens[i + 1:i + 2] == ["procent"]
         out[value] = "percent" if percent else "year" if _YEAR.match(t) else "count"
     return out
@@ -288,7 +288,7 @@ def differences(statement: str, passage: str) -> list[tuple[str, str]]:
     """
     a = [t.strip("'’-") for t in _TOKEN.findall(statement) if t.strip("'’-")]
     b = [t.strip("'’-") for t in _TOKEN.findall(passage) if t.strip("'’-")]
-    na, nb = [_norm(x) for x in a], [_norm(x) for x in b]
+    na, nb = [comparable(x) for x in a], [comparable(x) for x in b]
     sm = difflib.SequenceMatcher(None, na, nb, autojunk=False)
     blocks = [m for m in sm.get_matching_blocks() if m.size]
     if not blocks:
@@ -313,7 +313,6 @@ def differences(statement: str, passage: str) -> list[tuple[str, str]]:
     in_blocks = {j for m in blocks for j in range(m.b, m.b + m.size)}
     paired_b = {w for _, r in out for w in r.split()}
     rest_b = _facts(b, [j for j in window if j not in in_blocks])
-    everywhere = _facts(b, [j for j in range(len(b)) if j not in in_blocks])
     for cat, words in rest_a.items():
         if cat == "qualifier":
             continue  # a qualifier belongs to the words next to it; it does not move
@@ -322,7 +321,9 @@ def differences(statement: str, passage: str) -> list[tuple[str, str]]:
             # a share the passage states further on, in the sentence the match took in for it
             # ("maximaal 40% …" / "Bij symbiose volgen … Er mag in principe 60% …")
             shares = [w for w in words if w.endswith("%")]
-            others = [w for w in everywhere.get(cat, []) if w.endswith("%")] if shares else []
+            everywhere = _facts(b, [j for j in range(len(b)) if j not in in_blocks]) \
+                if shares else {}
+            others = [w for w in everywhere.get(cat, []) if w.endswith("%")]
             words = shares or words
         if others:
             out.append((" ".join(words), " ".join(others)))
@@ -332,14 +333,14 @@ def differences(statement: str, passage: str) -> list[tuple[str, str]]:
     out = [(x, y) for x, y in out if sorted(fold(x).split()) != sorted(fold(y).split())
            and not (_modality(x) and _modality(x) == _modality(y))
            and not (_qualifier(x) is not None and _qualifier(x) == _qualifier(y))
-           and not {_norm(w) for w in x.split()} <= {_norm(w) for w in y.split()}]
+           and not {comparable(w) for w in x.split()} <= {comparable(w) for w in y.split()}]
     # a modal verb of the statement that the passage has as well, elsewhere in the window, is
     # no difference ("moet" / "kan … moet")
     out = [(x, y) for x, y in ((_unshared(x, set(nb)), y) for x, y in out) if x]
     return out + _negations(a, b, blocks)
 
 
-def _norm(token: str) -> str:
+def comparable(token: str) -> str:
     """A token as compared: folded, a number word as its digits ("twee" = "2"), "73.558" as
     "73558"."""
     f = fold(token)

@@ -207,7 +207,7 @@ def parser() -> argparse.ArgumentParser:
                    help="also 'Is het waar dat …?' and 'Staat er in de documenten dat …?'")
     p.add_argument("--partial", action="store_true",
                    help="statements are a stretch of about two thirds of their sentence")
-    p.add_argument("--claims", nargs="?", const="eval/claims.jsonl", metavar="FILE",
+    p.add_argument("--claims", nargs="?", const=str(HERE / "claims.jsonl"), metavar="FILE",
                    help="instead: facts checked in one's own words, written by hand "
                         "(default file: eval/claims.jsonl)")
     p.set_defaults(func=lambda a: __import__("eval.checks", fromlist=["main"]).main(

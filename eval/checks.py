@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from assistant.checker import negates
+from assistant.checker import comparable, negates
 from assistant.text import fold, sentence_spans, words_key
 
 _WORD_NUMBERS = ["twee", "drie", "vier", "vijf", "zes", "zeven", "acht", "negen", "tien"]
@@ -224,8 +224,8 @@ def load_claims(path: Path = CLAIMS) -> list[Claim]:
 
 
 def _value(text: str) -> str:
-    """Folded, thousands separators out: "73.558" and "73558" are one value."""
-    return re.sub(r"(?<=\d)[.,](?=\d{3}(?!\d))", "", fold(text))
+    """As the checker compares: "73.558" and "73558" are one value, "twee" is "2"."""
+    return " ".join(comparable(t) for t in text.split())
 
 
 def judge_claim(claim: Claim, check) -> tuple[bool, str]:
