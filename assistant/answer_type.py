@@ -179,8 +179,10 @@ _ASKS_DEFINITION = re.compile(
     r"(?:is|zijn) (?:eigenlijk |nou |precies )*(?:een )?(?!(?:de|het|die|dat|dit|deze|er|dan|daar|"
     r"hier|je|u|jullie|mijn|ons|onze|zijn|haar|hun|het verschil)\b)"
     r"|(?:betekent|betekenen|houdt|houden) (?:eigenlijk |nou |precies )*(?:een |de |het )?"
-    r"|(?:wordt|worden) (?:er )?(?:precies )?(?:bedoeld|verstaan) (?:met|onder) (?:een |de |het )?"
-    r"|(?:verstaat|verstaan) (?:men|je|jullie|u|ze|we) (?:precies )?onder (?:een |de |het )?)"
+    r"|(?:wordt|worden) (?:er )?(?:in (?:de |het )?\w+ )?(?:precies )?(?:bedoeld|verstaan) "
+    r"(?:met|onder) (?:een |de |het )?"
+    r"|(?:verstaat|verstaan|bedoel|bedoelt|bedoelen) (?:men|je|jullie|u|ze|we|(?:de |het )?\w+) "
+    r"(?:precies |eigenlijk )?(?:onder|met) (?:een |de |het )?)"
     r"(?P<term>[^?.!,;:]+?)(?:\s+(?:in|precies|eigenlijk|nou|dan|nu|eigenlijk precies))*"
     r"\s*[?.!]*\s*$", re.IGNORECASE)
 _NOT_A_TERM = {"van", "voor", "bij", "tussen", "om", "op", "met", "over", "naar", "in", "aan",
@@ -200,10 +202,18 @@ _DEFINES_BEFORE = re.compile(r"^\W*(?:bij|onder|met) (?:een |de |het )?$")
 _SUBJECT = re.compile(r"^\W*(?:(?!en\b|of\b)\w+\W+){0,3}$")
 
 
+# the source a question names for the meaning ("Wat is symbiose volgens de inspectie?", "Wat is
+# volgens de werkagenda inclusief onderwijs?"): not part of the term
+_SOURCE_AT_END = re.compile(r"\s*,?\s+volgens\b[^?.!]*(?=[?.!]*\s*$)", re.IGNORECASE)
+_SOURCE_INSIDE = re.compile(r"\b((?:is|zijn|betekent|betekenen|houdt|houden) )volgens "
+                            r"(?:de |het )?\S+ ", re.IGNORECASE)
+
+
 def defined_term(question: str) -> str | None:
     """The word or phrase a question asks the meaning of ("symbiose", "OPP"), as typed."""
     for sentence in asking_sentences(question):
-        m = _ASKS_DEFINITION.match(sentence.strip())
+        sentence = _SOURCE_AT_END.sub("", _SOURCE_INSIDE.sub(r"\1", sentence.strip()))
+        m = _ASKS_DEFINITION.match(sentence)
         if not m:
             continue
         words = fold(m.group("term")).split()

@@ -97,6 +97,12 @@ _LINK = re.compile(r"://|^\(?www\.|\w\.(?:nl|com|org|eu|be|gov|int)\b", re.I)
 # "Voldoende financiële middelen"), not a statement
 _LABEL_WORDS = 5
 _FIGURE = re.compile(r"^\W*(?:figuur|tabel|grafiek)\s+\d", re.I)
+# a sentence that stops without a sentence end on one of these words was cut off (a page break,
+# a footnote or the PDF itself: "Tevens moeten scholen beschrijven welke"); "en" and "of" are
+# left out, as a list item may end on them ("… de school; en"), and so are the words a clause
+# may end on: pronouns and particles ("hoort er bij", "gaat hier over", "doen mee")
+_CUT_OFF = frozenset("de het een welke waarvan waarin waarbij te tot met zoals maar omdat want "
+                     "als hun onze".split())
 
 
 @lru_cache(maxsize=64)
@@ -113,15 +119,17 @@ def _in_title(sentence: str, title: frozenset[str]) -> bool:
 
 def _quotable(sentence: str) -> bool:
     """A statement, not: a list of links, a fragment cut off at a hyphen ("(New York,
-    20-11-") or an ellipsis ("... krijgen..."), a label, the caption of a figure the text
-    lacks, or a copyright line."""
+    20-11-"), an ellipsis ("... krijgen...") or a word no sentence ends on ("… beschrijven
+    welke"), a label, the caption of a figure the text lacks, or a copyright line."""
     tokens = sentence.split()
     links = sum(bool(_LINK.search(t)) for t in tokens)
     end = sentence_end(sentence)
     label = len(tokens) < _LABEL_WORDS and not ends_statement(sentence)
     # in capitals only: a heading or a figure's label ("PRAKTIJK- VOORBEELD MEDIUMSETTING")
     label = label or not any(ch.islower() for ch in sentence)
-    return not (links >= 2 or (tokens and links / len(tokens) > 0.3) or label
+    cut_off = (not ends_statement(sentence) and bool(tokens)
+               and tokens[-1].strip("*_\"”’',").lower() in _CUT_OFF)
+    return not (links >= 2 or cut_off or (tokens and links / len(tokens) > 0.3) or label
                 or end.endswith(("-", "...", "…")) or _FIGURE.match(sentence)
                 or "©" in sentence)  # a copyright line ("© Inspectie … | april 2025")
 
@@ -303,7 +311,11 @@ class ExtractiveAnswerer:
                           f"- {indented(cit.quote, '  ')} [{cit.n}]"]
         if style == "beleid":
             lines += ["", f"**{msg.REFERENCE}**"]
-            lines += [f"[{c.n}] {c.reference()}" for c in citations]
+            # one line per reference: quotes from one section share it ("[1] [2] [5] OCW …")
+            refs: dict[str, list[int]] = {}
+            for c in citations:
+                refs.setdefault(c.reference(), []).append(c.n)
+            lines += [f"{' '.join(f'[{n}]' for n in ns)} {ref}" for ref, ns in refs.items()]
         return Draft("\n".join(lines).strip(), citations)
 
     @staticmethod

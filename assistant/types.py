@@ -143,7 +143,8 @@ class Citation:
 
     def reference(self) -> str:
         """A ready-to-copy reference: publisher, year, title, section, page."""
-        year = f" ({self.year})" if self.year else ""
+        # a document that states no date: "z.d." (zonder datum), as the Dutch APA has it
+        year = f" ({self.year or 'z.d.'})"
         if self.publisher:
             ref = f"{self.publisher}{year}. {self.title}"
         else:  # no author: the title takes its place, as APA has it

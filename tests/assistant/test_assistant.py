@@ -54,6 +54,16 @@ def test_answer_styles(assistant_session, style):
         assert "“Er mag in principe 60% van het lesprogramma" in answer.text
 
 
+def test_policy_answer_lists_each_reference_once_with_all_its_numbers(assistant_session):
+    answer = assistant_session.ask("In welke jaren zijn de ijkmomenten?", style="beleid")
+    refs = answer.text.split(f"**{msg.REFERENCE}**", 1)[1].strip().splitlines()
+    by_ref = {c.reference() for c in answer.citations}
+    assert len(by_ref) < len(answer.citations)  # several quotes from one section
+    assert len(refs) == len(by_ref)
+    for c in answer.citations:  # every [n] of the answer resolves to its reference line
+        assert sum(f"[{c.n}]" in line and line.endswith(c.reference()) for line in refs) == 1
+
+
 def assert_abstains_showing_what_is_closest(answer) -> None:
     assert answer.abstained
     assert answer.text.startswith("Dit staat niet in de documenten")

@@ -270,6 +270,11 @@ def test_quotes_are_statements_shown_once_and_whole():
     assert _quotable("Voorjaar 2027: Wetsvoorstel wordt ingediend")
     assert _quotable("De school beslist.")
     assert not _quotable("© Inspectie van het Onderwijs | april 2025")  # the colofon's
+    # cut off on a word no sentence ends on (the werkagenda's PDF, before its footnotes)
+    assert not _quotable("Tevens moeten scholen beschrijven welke")
+    assert not _quotable("aantal thuiszitters, wachtlijsten, het")
+    assert _quotable("leerlingen die doof of slechthorend (D/SH) zijn")  # a list item
+    assert _quotable("Elke jongere hoort er bij")  # a particle ends a clause
     assert _quoted("“Bij de bouw is samengewerkt.”") == "“Bij de bouw is samengewerkt.”"
     assert _quoted("Zo is het gegaan.”") == "“Zo is het gegaan.”"
     assert _lines("zes lijnen:\n\nToerusten\nNormaliseren", "> ") == (
@@ -368,6 +373,13 @@ def test_a_quantity_must_be_of_the_asked_kind():
      "beleidsregel Inclusieve Leeromgeving"),
     ("Wat wordt bedoeld met een tussenvoorziening?", "tussenvoorziening"),
     ("Wat is een geïntegreerde instroomgroep? Mijn zoontje is 4.", "geïntegreerde instroomgroep"),
+    # the source the question names is no part of the term
+    ("Wat verstaat de werkagenda onder inclusief onderwijs?", "inclusief onderwijs"),
+    ("Wat is een nevenvestiging volgens het rapport?", "nevenvestiging"),
+    ("Wat is volgens de inspectie symbiose?", "symbiose"),
+    ("Wat bedoelt de toolkit met TOS?", "TOS"),
+    ("Wat wordt in de werkagenda verstaan onder thuisnabij onderwijs?", "thuisnabij onderwijs"),
+    ("Wat is de rol van het swv volgens de werkagenda?", None),
     # a specific fact, a comparison, a follow-up: no question what a word means
     ("Wat is het tijdpad voor de wetswijziging?", None),
     ("Wat is de rol van het swv bij een TLV?", None),
@@ -495,3 +507,5 @@ def test_a_reference_without_a_publisher_opens_with_the_title():
     assert cite.reference() == "Beleidsregel (2026), Tips, p. 3."
     cite.publisher = "OCW"
     assert cite.reference() == "OCW (2026). Beleidsregel, Tips, p. 3."
+    cite.year = ""  # the document states no date
+    assert cite.reference() == "OCW (z.d.). Beleidsregel, Tips, p. 3."
