@@ -101,8 +101,8 @@ _FIGURE = re.compile(r"^\W*(?:figuur|tabel|grafiek)\s+\d", re.I)
 # a footnote or the PDF itself: "Tevens moeten scholen beschrijven welke"); "en" and "of" are
 # left out, as a list item may end on them ("… de school; en"), and so are the words a clause
 # may end on: pronouns and particles ("hoort er bij", "gaat hier over", "doen mee")
-_CUT_OFF = frozenset("de het een welke waarvan waarin waarbij te tot met zoals maar omdat want "
-                     "als hun onze".split())
+_CUT_OFF = frozenset({"de", "het", "een", "welke", "waarvan", "waarin", "waarbij", "te", "tot",
+                      "met", "zoals", "maar", "omdat", "want", "als", "hun", "onze"})
 
 
 @lru_cache(maxsize=64)
