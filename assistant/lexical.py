@@ -71,6 +71,18 @@ def analyze(text: str) -> list[str]:
     return stems(content_words(text))
 
 
+@lru_cache(maxsize=65536)
+def dutch_lemma(word: str) -> str | None:
+    """The lemma of a folded Dutch word ("betaalt" -> "betalen", "hielden" -> "houden",
+    "klassen" -> "klasse"), or None when simplemma's Dutch word list lacks it (a typo, a rare
+    compound). simplemma carries its data in the wheel: no download."""
+    import simplemma
+
+    if not simplemma.is_known(word, lang="nl"):
+        return None
+    return fold(simplemma.lemmatize(word, lang="nl")).replace("_", "")  # "in_zetten"
+
+
 class LexicalIndex:
     """BM25 over chunk texts; rebuilt at start-up (well under a second for this corpus)."""
 
@@ -89,15 +101,30 @@ class LexicalIndex:
         self._bm25 = bm25s.BM25()
         self._bm25.index(corpus, show_progress=False)
         self._known_stems = {t for doc in corpus for t in doc}
+        dutch_lemma("school")  # load the word list now (0.4 s), not at the first question
 
     def correct(self, tokens: Sequence[str], min_len: int = 6) -> list[str]:
-        """Replace unknown words by a corpus word one edit away (two for long words)."""
+        """Replace words the corpus lacks: a Dutch word by its lemma when the corpus has that,
+        a word no Dutch word list has (a typo) by a corpus word one edit away (two for long
+        words)."""
         from rapidfuzz import process
         from rapidfuzz.distance import OSA  # a swap of two letters ("inpsectie") is one edit
 
         out = []
         for tok in tokens:
-            if tok in self.vocab or len(tok) < min_len or not tok.isalpha():
+            if tok in self.vocab or not tok.isalpha():
+                out.append(tok)
+                continue
+            # a real word: its lemma when the corpus has that ("betaalt" -> "betalen",
+            # "weigert" -> "weigeren"), else as typed; never a corpus word one letter away
+            # ("betaalt" is no typo of "bepaalt", "uitgeschreven" none of "ingeschreven")
+            lemma = dutch_lemma(tok)
+            if lemma is not None:
+                out.append(lemma if lemma in self.vocab else tok)
+                continue
+            # two corpus words: a compound the split finds ("ondersteuningsklas" is
+            # "ondersteuning" + "klas", not a typo of "ondersteuningsplan")
+            if len(tok) < min_len or self.compound_parts([tok]):
                 out.append(tok)
                 continue
             limit = 1 if len(tok) < 10 else 2

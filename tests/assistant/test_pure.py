@@ -95,6 +95,23 @@ def test_unknown_compounds_are_searched_by_their_parts():
     assert lex.search(q.terms, 2)[0][0] == "c1"
 
 
+def test_typo_repair_leaves_real_words_alone_and_finds_their_lemma():
+    from assistant.lexical import LexicalIndex
+
+    lex = LexicalIndex(["c1", "c2", "c3"], [
+        "Het samenwerkingsverband bepaalt wie het onderwijs mag betalen.",
+        "Scholen mogen een leerling niet zonder meer weigeren; de leerling is ingeschreven.",
+        "Ondersteuning in de klas staat in het ondersteuningsplan."])
+    # a Dutch word the corpus lacks is no typo of a corpus word one letter away
+    assert lex.correct(["uitgeschreven", "directie"]) == ["uitgeschreven", "directie"]
+    # its lemma, where the corpus has that
+    assert lex.correct(["betaalt", "weigert"]) == ["betalen", "weigeren"]
+    # a word no Dutch word list has is a typo; a compound of corpus words is split, not repaired
+    assert lex.correct(["samenwerkingsverbnd"]) == ["samenwerkingsverband"]
+    assert lex.correct(["ondersteuningsklas"]) == ["ondersteuningsklas"]  # not "…plan"
+    assert lex.compound_parts(["ondersteuningsklas"]) == ["ondersteuning", "klas"]
+
+
 def test_a_word_is_known_in_another_form_but_a_compound_only_whole():
     from assistant.lexical import LexicalIndex
 
