@@ -36,6 +36,7 @@ from assistant.types import Citation, Passage, Style
 # zegt …") or an action list's label ("Actienemer(s): …").
 _ACTORS = {"samenwerkingsverband", "samenwerkingsverbanden", "swv", "gemeente", "gemeenten",
            "onderwijsconsulent", "onderwijsconsulenten"}
+_ACTOR_FIRST_WORDS = 4
 _ROLE = re.compile(r"\b(?:rol|verantwoordelijk\w*|afspraken|toestemming|arrangeer\w*|beslis\w*|"
                    r"zorgt|zorgen|regel\w*|bekostig\w*|betrokken|overleg\w*|kan|kunnen|moet|"
                    r"moeten)\b", re.I)
@@ -336,7 +337,11 @@ class ExtractiveAnswerer:
             if (c.passage.chunk.id, c.start) in taken:
                 continue
             text = c.text
-            if c.score > 0.2 and _ACTORS.intersection(words(text)) and _ROLE.search(text) \
-                    and not _NOT_ROLE.search(text) and not _LINK.search(text):
+            # the actor is what the sentence is about ("Het samenwerkingsverband arrangeert …",
+            # "Gemeenten hebben lokaal een belangrijke rol …"), not a school that needs its
+            # permission ("Na toestemming van de gemeente … kan een school …")
+            if c.score > 0.2 and _ACTORS.intersection(words(text)[:_ACTOR_FIRST_WORDS]) \
+                    and _ROLE.search(text) and not _NOT_ROLE.search(text) \
+                    and not _LINK.search(text):
                 return c
         return None

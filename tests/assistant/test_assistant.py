@@ -498,7 +498,7 @@ def test_a_documents_subtitle_is_not_quoted_as_a_statement(assistant_session):
         assert sum(w in title for w in quote) < 0.8 * len(quote), c.quote
 
 
-def test_where_parents_can_go_next_names_an_actor_and_is_no_survey_finding(assistant_session):
+def test_where_parents_can_go_next_is_what_an_actor_does_not_a_survey_finding(assistant_session):
     from assistant.lexical import words
 
     actors = {"samenwerkingsverband", "samenwerkingsverbanden", "swv", "gemeente", "gemeenten",
@@ -512,5 +512,6 @@ def test_where_parents_can_go_next_names_an_actor_and_is_no_survey_finding(assis
             further.append(answer.citations[-1].quote)
     assert further, "no parent's answer says where to go next"
     for quote in further:
-        assert actors & set(words(quote)), quote
+        # the actor is what the sentence is about, not whose permission a school needs
+        assert actors & set(words(quote)[:4]), quote
         assert "%" not in quote and "zegt" not in quote and "://" not in quote, quote
