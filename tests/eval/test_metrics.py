@@ -86,7 +86,7 @@ def test_recall_within_char_budget():
     assert m.evidence_recall(split, ev, budget=6000) == 1.0
 
 
-def test_mrr_with_ranx():
+def test_mrr_is_the_reciprocal_rank_of_the_first_relevant_passage():
     golds = {"a": gold(id="a"), "b": gold(id="b"), "c": gold(id="c"),
              "u": gold(id="u", type="unanswerable", evidence=())}
     run = [
