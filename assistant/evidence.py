@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from assistant.lexical import frame_stems
 from assistant.types import Passage
 
 
@@ -61,5 +62,9 @@ def assess(index, query: str, passages: Sequence[Passage], min_coverage: float,
     terms = set(index.own_terms(query))
     cov = coverage(index, terms, passages, stands_for=index.stands_for(query))
     sim = index.similarity(query, docs)  # always measured: `python -m eval calibrate` reads it
-    return Evidence(not abstains(cov, sim, len(terms), min_coverage, min_similarity, min_words),
-                    cov, sim, len(terms))
+    # "Wat zegt de toolkit over ambulante begeleiding?" asks about two words: the frame that
+    # names a document and what it says is no subject, and it draws the question's vector away
+    # from every sentence
+    words = len(terms - frame_stems())
+    return Evidence(not abstains(cov, sim, words, min_coverage, min_similarity, min_words),
+                    cov, sim, words)

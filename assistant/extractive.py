@@ -121,7 +121,8 @@ def _in_title(sentence: str, title: frozenset[str]) -> bool:
 def _quotable(sentence: str) -> bool:
     """A statement, not: a list of links, a fragment cut off at a hyphen ("(New York,
     20-11-"), an ellipsis ("... krijgen...") or a word no sentence ends on ("… beschrijven
-    welke"), a label, the caption of a figure the text lacks, or a copyright line."""
+    welke"), a label, a row of names or a table's header, the caption of a figure the text
+    lacks, or a copyright line."""
     tokens = sentence.split()
     links = sum(bool(_LINK.search(t)) for t in tokens)
     end = sentence_end(sentence)
@@ -130,6 +131,12 @@ def _quotable(sentence: str) -> bool:
     label = label or not any(ch.islower() for ch in sentence)
     cut_off = (not ends_statement(sentence) and bool(tokens)
                and tokens[-1].strip("*_\"”’',").lower() in _CUT_OFF)
+    # names or a table's header row, no sentence: "Postbus 2730 | 3500 GS Utrecht", "Bijlage 1
+    # Tijdpad landelijke maatregel Fase 1 Fase 2 Fase 3 Fase 4" (a label with a colon stays:
+    # "Actienemer(s): OCW, VNG")
+    label = label or (not ends_statement(sentence) and ":" not in sentence
+                      and len(tokens) >= 6
+                      and sum(t[:1].islower() for t in tokens) < len(tokens) / 3)
     return not (links >= 2 or cut_off or (tokens and links / len(tokens) > 0.3) or label
                 or end.endswith(("-", "...", "…")) or _FIGURE.match(sentence)
                 or "©" in sentence)  # a copyright line ("© Inspectie … | april 2025")
@@ -283,15 +290,17 @@ class ExtractiveAnswerer:
         chosen = self._both_sides(question, cands, self.select(cands))
         if not chosen:
             return Draft(msg.NOT_IN_DOCUMENTS, [], abstained=True)
-        # best first: documents, and inside a document its passages, by their best quote;
-        # the quotes of one passage in reading order (they often carry on from each other)
+        # documents by their best quote; inside a document the passage with its best quote
+        # first (the rule before what surrounds it), then the others in reading order (a
+        # timeline's "Fase 2" before "Fase 3"); the quotes of one passage in reading order
         doc_rank: dict[str, int] = {}
-        chunk_rank: dict[str, int] = {}
+        first: set[str] = set()
         for c in chosen:
-            doc_rank.setdefault(c.passage.chunk.doc, len(doc_rank))
-            chunk_rank.setdefault(c.passage.chunk.id, len(chunk_rank))
-        chosen.sort(key=lambda c: (doc_rank[c.passage.chunk.doc], chunk_rank[c.passage.chunk.id],
-                                   c.start))
+            if c.passage.chunk.doc not in doc_rank:
+                doc_rank[c.passage.chunk.doc] = len(doc_rank)
+                first.add(c.passage.chunk.id)
+        chosen.sort(key=lambda c: (doc_rank[c.passage.chunk.doc], c.passage.chunk.id not in first,
+                                   c.passage.chunk.order, c.start))
         citations = [make_citation(i, c.passage, c.text,
                                    self.index.doc_meta(c.passage.chunk.doc))
                      for i, c in enumerate(chosen, start=1)]

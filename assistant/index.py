@@ -15,7 +15,15 @@ import numpy as np
 
 from assistant.config import RetrievalSettings
 from assistant.glossary import CURATED
-from assistant.lexical import LexicalIndex, analyze, content_words, stems, stopwords, words
+from assistant.lexical import (
+    LexicalIndex,
+    analyze,
+    content_words,
+    frame_stems,
+    stems,
+    stopwords,
+    words,
+)
 from assistant.query import SearchQuery, build_query, glossary_keys
 from assistant.store import ChromaStore, all_records, query_units
 from assistant.text import fold, words_key
@@ -392,7 +400,8 @@ class SearchIndex:
         for word in content_words(text):
             shown = typed.get(word, word)  # as typed: "PBS", not "pbs"
             if len(word) >= 3 and word.isalpha() and word not in expanded \
-                    and shown not in unknown and not self.state.lexical.knows(word):
+                    and shown not in unknown and stems([word])[0] not in frame_stems() \
+                    and not self.state.lexical.knows(word):
                 unknown.append(shown)
         return unknown
 

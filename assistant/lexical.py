@@ -41,6 +41,18 @@ def stopwords() -> frozenset[str]:
     return function_words() | extra
 
 
+# what a question says about the documents rather than about its subject: "Wat zegt de toolkit
+# over …", "Wat schrijft het rapport …"
+_FRAME = ("zegt zeggen schrijft schrijven vermeldt vermelden beschrijft beschrijven toolkit "
+          "werkagenda handreiking rapport inspectierapport document documenten notitie "
+          "publicatie factsheet brochure")
+
+
+@lru_cache(maxsize=1)
+def frame_stems() -> frozenset[str]:
+    return frozenset(stems(content_words(_FRAME)))
+
+
 _ADJECTIVE_ENDS = ("ig", "ijk", "baar", "isch", "end", "ief", "loos")
 
 

@@ -54,6 +54,25 @@ def test_answer_styles(assistant_session, style):
         assert "“Er mag in principe 60% van het lesprogramma" in answer.text
 
 
+@pytest.mark.parametrize("question", [
+    "Welke fasen volgen er na fase 1 (tot eind 2022) in de route naar inclusief onderwijs, en "
+    "welke jaren horen daarbij?",
+    "Wat is een nevenvestiging?",
+    "Wat zegt de toolkit over ambulante begeleiding?",
+])
+def test_quotes_of_a_document_follow_its_best_passage_in_reading_order(assistant_session,
+                                                                        question):
+    answer = assistant_session.ask(question)
+    chunks = assistant_session.index.state.chunks
+    by_doc: dict[str, list] = {}
+    for c in answer.citations:
+        by_doc.setdefault(c.doc, []).append(chunks[c.chunk_id])
+    assert answer.citations and len(by_doc) <= len(answer.citations)
+    for quoted_chunks in by_doc.values():  # after the best passage: as the document reads
+        rest = [ch.order for ch in quoted_chunks if ch.id != quoted_chunks[0].id]
+        assert rest == sorted(rest), question
+
+
 def test_policy_answer_lists_each_reference_once_with_all_its_numbers(assistant_session):
     answer = assistant_session.ask("In welke jaren zijn de ijkmomenten?", style="beleid")
     refs = answer.text.split(f"**{msg.REFERENCE}**", 1)[1].strip().splitlines()
@@ -83,6 +102,21 @@ def test_unanswerable_question_abstains_and_shows_what_is_closest(assistant_sess
     answer = assistant_session.ask(question)
     assert_abstains_showing_what_is_closest(answer)
     assert answer.evidence["similarity"] < assistant_session._min_similarity
+
+
+def test_what_a_document_says_about_a_subject_is_asked_about_the_subject(assistant_session):
+    # "zegt" and "toolkit" frame the question; it is about two words, too few for the
+    # similarity rule, whose cosine the frame pulls down
+    answer = assistant_session.ask("Wat zegt de toolkit over ambulante begeleiding?")
+    assert answer.evidence["words"] == 2
+    assert not answer.abstained and not answer.notice
+    assert any("mbulant" in c.quote for c in answer.citations)
+    # the frame is no word the question is about: not named as unknown
+    assert "vermeldt" not in assistant_session.index.unknown_words(
+        "Wat vermeldt de toolkit over ambulante begeleiding?")
+    # what no document has still abstains, and is named
+    rolstoel = assistant_session.ask("Wat zegt de handreiking over de kosten van een rolstoel?")
+    assert rolstoel.abstained and "„rolstoel”" in rolstoel.notice
 
 
 def test_a_question_about_a_name_the_documents_never_mention_abstains(assistant_session):

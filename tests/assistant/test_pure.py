@@ -292,6 +292,10 @@ def test_quotes_are_statements_shown_once_and_whole():
     assert not _quotable("aantal thuiszitters, wachtlijsten, het")
     assert _quotable("leerlingen die doof of slechthorend (D/SH) zijn")  # a list item
     assert _quotable("Elke jongere hoort er bij")  # a particle ends a clause
+    # names or a table's header, no statement; a label with a colon is one
+    assert not _quotable("Bijlages Bijlage 1 Tijdpad landelijke maatregel Fase 1 Fase 2 Fase 3")
+    assert not _quotable("VierTaal College Amsterdam & PRO ROC Amsterdam")
+    assert _quotable("Actienemer(s): OCW, VNG, PO-Raad en VO-raad")
     assert _quoted("“Bij de bouw is samengewerkt.”") == "“Bij de bouw is samengewerkt.”"
     assert _quoted("Zo is het gegaan.”") == "“Zo is het gegaan.”"
     assert _lines("zes lijnen:\n\nToerusten\nNormaliseren", "> ") == (
