@@ -58,8 +58,9 @@ def heading_key(text: str) -> str:
 
 def quoted(quote: str) -> str:
     """“quote”, without doubling the quotation marks of a quote that is itself a quotation."""
-    opening = "" if quote.startswith(("“", '"', "„")) else "“"
-    closing = "" if quote.endswith(("”", '"')) else "”"
+    bare = quote.strip("*_ ")  # emphasis around a quotation: "**“Als je … willen.”**"
+    opening = "" if bare.startswith(("“", '"', "„")) else "“"
+    closing = "" if bare.endswith(("”", '"')) else "”"
     return f"{opening}{quote}{closing}"
 
 

@@ -298,6 +298,7 @@ def test_quotes_are_statements_shown_once_and_whole():
     assert _quotable("Actienemer(s): OCW, VNG, PO-Raad en VO-raad")
     assert _quoted("“Bij de bouw is samengewerkt.”") == "“Bij de bouw is samengewerkt.”"
     assert _quoted("Zo is het gegaan.”") == "“Zo is het gegaan.”"
+    assert _quoted("**“Dat kost geld.”**") == "**“Dat kost geld.”**"  # emphasis around it
     assert _lines("zes lijnen:\n\nToerusten\nNormaliseren", "> ") == (
         "zes lijnen:\n> Toerusten\n> Normaliseren")
 
