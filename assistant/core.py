@@ -18,8 +18,8 @@ from assistant.config import Settings
 from assistant.evidence import assess
 from assistant.extractive import make_citation
 from assistant.index import NoIndexError, RetrieverView, SearchIndex
-from assistant.query import condense
-from assistant.text import asking_sentences, has_words, indented, quoted, words_key
+from assistant.query import condense, determined_nouns
+from assistant.text import asking_sentences, fold, has_words, indented, quoted, words_key
 from assistant.types import (
     STYLES,
     Answer,
@@ -119,8 +119,14 @@ class Assistant:
         timings["retrieve"] = _ms(t)
         t = time.perf_counter()
         a = self.settings.answer
+        # a short follow-up to an answered question ("Wie helpt de school dan?" after "Mijn
+        # dochter is doof. Kan ze naar een gewone middelbare school?") is judged as a short
+        # question is, on its words: joined with the question before it, it would meet the
+        # similarity rule that the question it leans on was too short for
+        follow_up = query != question and bool(history) \
+            and not history[-1].answer.startswith(msg.NOT_IN_DOCUMENTS)
         ev = assess(self.index, query, passages, a.min_evidence, self._min_similarity,
-                    a.similarity_min_words, docs)
+                    a.similarity_min_words, docs, counted=question if follow_up else None)
         timings["evidence"] = _ms(t)
         t = time.perf_counter()
         asking = " ".join(asking_sentences(question))
@@ -130,6 +136,12 @@ class Assistant:
         # about ("Wanneer begint de zomervakantie?")
         unknown = [] if asked or ev.words >= a.similarity_min_words or looks_english(question) \
             else self.index.unknown_words(asking)
+        if follow_up:
+            # a short follow-up leans on an answered question: a word no document has is its
+            # subject only where it names a thing ("En wie betaalt de taxi?"), not "vandaan" in
+            # "Waar komt die verplichting eigenlijk vandaan?"
+            things = determined_nouns(asking)
+            unknown = [w for w in unknown if fold(w) in things]
         # "Hoeveel …?" with no quantity of that kind in the passages an answer may quote from
         gap = answer_type.missing(question, (p.chunk.text for p in
                                              passages[:self.extractive.max_passages]))

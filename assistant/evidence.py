@@ -56,7 +56,9 @@ def abstains(coverage_: float, similarity: float, words: int, min_coverage: floa
 
 def assess(index, query: str, passages: Sequence[Passage], min_coverage: float,
            min_similarity: float | None, min_words: int,
-           docs: Sequence[str] | None = None) -> Evidence:
+           docs: Sequence[str] | None = None, counted: str | None = None) -> Evidence:
+    """``counted``: the text whose words decide whether the similarity rule applies (default
+    the query; a short follow-up passes its own words, see ``Assistant._answer``)."""
     if not passages:
         return Evidence(False, 0.0, 0.0, 0)
     terms = set(index.own_terms(query))
@@ -65,6 +67,6 @@ def assess(index, query: str, passages: Sequence[Passage], min_coverage: float,
     # "Wat zegt de toolkit over ambulante begeleiding?" asks about two words: the frame that
     # names a document and what it says is no subject, and it draws the question's vector away
     # from every sentence
-    words = len(terms - frame_stems())
+    words = len((terms if counted is None else set(index.own_terms(counted))) - frame_stems())
     return Evidence(not abstains(cov, sim, words, min_coverage, min_similarity, min_words),
                     cov, sim, words)

@@ -120,6 +120,12 @@ def is_follow_up(question: str) -> bool:
                for i, pair in enumerate(pairwise(toks)))
 
 
+def determined_nouns(text: str) -> set[str]:
+    """Folded words a determiner makes nouns in ``text`` ("de taxi", "een rolstoel")."""
+    toks = [fold(t) for t in _RAW_WORD.findall(text.replace("’", "'"))]
+    return {toks[i] for i in _nouns(toks)}
+
+
 def _nouns(toks: list[str]) -> list[int]:
     """Positions of words a determiner makes nouns ("een nevenvestiging", "mijn dochter")."""
     function = function_words()

@@ -119,6 +119,19 @@ def test_what_a_document_says_about_a_subject_is_asked_about_the_subject(assista
     assert rolstoel.abstained and "„rolstoel”" in rolstoel.notice
 
 
+def test_a_short_follow_up_to_an_answered_short_question_is_answered(assistant_session):
+    first_q = "Mijn dochter is doof. Kan ze naar een gewone middelbare school?"
+    first = assistant_session.ask(first_q)
+    assert not first.abstained
+    history = [Turn(first_q, first.text, first.query)]
+    follow = assistant_session.ask("Wie helpt de school dan?", history)
+    assert not follow.abstained and follow.evidence["words"] < 4
+    # a thing no document names is still what a follow-up asks about
+    history.append(Turn("Wie helpt de school dan?", follow.text, follow.query))
+    taxi = assistant_session.ask("En wie betaalt de taxi?", history)
+    assert taxi.abstained and "„taxi”" in taxi.notice
+
+
 def test_a_question_about_a_name_the_documents_never_mention_abstains(assistant_session):
     answer = assistant_session.ask("Doet basisschool De Vlinder in Zwolle mee aan de "
                                    "beleidsregel inclusieve leeromgeving?")
