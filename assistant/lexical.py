@@ -132,7 +132,10 @@ class LexicalIndex:
             # ("betaalt" is no typo of "bepaalt", "uitgeschreven" none of "ingeschreven")
             lemma = dutch_lemma(tok)
             if lemma is not None:
-                out.append(lemma if lemma in self.vocab else tok)
+                # only a lemma that keeps the word's start: "raadt" -> "raden" would find the
+                # corpus's councils ("PO & VO raden"), a homograph
+                same = lemma in self.vocab and lemma[:4] == tok[:4]
+                out.append(lemma if same else tok)
                 continue
             # two corpus words: a compound the split finds ("ondersteuningsklas" is
             # "ondersteuning" + "klas", not a typo of "ondersteuningsplan")
