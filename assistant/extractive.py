@@ -18,7 +18,7 @@ from assistant import answer_type
 from assistant import messages as msg
 from assistant.answering import Draft
 from assistant.config import AnswerSettings
-from assistant.lexical import analyze, words
+from assistant.lexical import analyze, frame_stems, words
 from assistant.text import (
     ends_statement,
     fold,
@@ -189,6 +189,7 @@ class ExtractiveAnswerer:
             headings = _headings(p.chunk.section)
             meta = self.index.doc_meta(p.chunk.doc)
             title, naming = _document_words(meta.get("title") or "", meta.get("publisher") or "")
+            frame = frame_stems()
             # question words in the section path count at half weight; measured: the gain comes
             # from top-level headings that repeat the title (a prior for the document the
             # question names), not from deeper headings (README, third round)
@@ -200,8 +201,9 @@ class ExtractiveAnswerer:
                     continue  # a heading or the title is where a quote stands, not what it says
                 words_in = set(analyze(sent))
                 have = terms & words_in
-                lexical = (sum(self.index.idf(t) * (_NAMING_WEIGHT if t in naming else 1.0)
-                               for t in have)
+                # words that name a document ("inspectie", "rapport") say which, not what
+                lexical = (sum(self.index.idf(t) * (_NAMING_WEIGHT if t in naming or t in frame
+                                                    else 1.0) for t in have)
                            + self.heading_weight * sum(self.index.idf(t)
                                                        for t in in_section - words_in)) / total
                 sim = max((u[2] for u in p.units if u[0] < e and s < u[1]), default=0.0)
