@@ -126,17 +126,16 @@ def _quotable(sentence: str) -> bool:
     tokens = sentence.split()
     links = sum(bool(_LINK.search(t)) for t in tokens)
     end = sentence_end(sentence)
-    label = len(tokens) < _LABEL_WORDS and not ends_statement(sentence)
+    ends = ends_statement(sentence)
+    label = len(tokens) < _LABEL_WORDS and not ends
     # in capitals only: a heading or a figure's label ("PRAKTIJK- VOORBEELD MEDIUMSETTING")
     label = label or not any(ch.islower() for ch in sentence)
-    cut_off = (not ends_statement(sentence) and bool(tokens)
-               and tokens[-1].strip("*_\"”’',").lower() in _CUT_OFF)
     # names or a table's header row, no sentence: "Postbus 2730 | 3500 GS Utrecht", "Bijlage 1
     # Tijdpad landelijke maatregel Fase 1 Fase 2 Fase 3 Fase 4" (a label with a colon stays:
     # "Actienemer(s): OCW, VNG")
-    label = label or (not ends_statement(sentence) and ":" not in sentence
-                      and len(tokens) >= 6
+    label = label or (not ends and ":" not in sentence and len(tokens) >= 6
                       and sum(t[:1].islower() for t in tokens) < len(tokens) / 3)
+    cut_off = not ends and bool(tokens) and tokens[-1].strip("*_\"”’',").lower() in _CUT_OFF
     return not (links >= 2 or cut_off or (tokens and links / len(tokens) > 0.3) or label
                 or end.endswith(("-", "...", "…")) or _FIGURE.match(sentence)
                 or "©" in sentence)  # a copyright line ("© Inspectie … | april 2025")
