@@ -113,6 +113,16 @@ def _is_abbreviation(text: str, dot_pos: int) -> bool:
     return False
 
 
+def ends_in_abbreviation(text: str) -> bool:
+    """Whether ``text`` ends in an abbreviation's period ("… aangepast o.b.v."), which ends no
+    sentence (numbers and initials are left out: "… in 2024." ends one)."""
+    text = text.rstrip()
+    if not text.endswith("."):
+        return False
+    word = text[:-1].rsplit(None, 1)[-1].lstrip("([\"'“‘").casefold() if text[:-1].strip() else ""
+    return word in ABBREVIATIONS
+
+
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     """Sentence (start, end) offsets into ``text``; spans are stripped and never overlap.
 

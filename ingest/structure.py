@@ -14,6 +14,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from assistant.text import ends_in_abbreviation
 from ingest.clean import Line, drop_furniture, page_lines
 from ingest.pdf_layout import mark_footnotes, mark_headings
 from ingest.readers import RawDocument
@@ -257,8 +258,9 @@ def _runs_on(blocks: list[Block], text: str) -> bool:
             or "://" in text.split(" ", 1)[0]:
         return False
     prev = blocks[-1].text.rstrip()
-    return bool(prev) and not prev.endswith(_SENTENCE_END + ("\u201d", '"', ")")) \
-        and bool(_CONTINUATION.match(text))
+    # "… aangepast o.b.v." / "geformaliseerde verwachtingen.": an abbreviation ends no sentence
+    ended = prev.endswith(_SENTENCE_END + ("\u201d", '"', ")")) and not ends_in_abbreviation(prev)
+    return bool(prev) and not ended and bool(_CONTINUATION.match(text))
 
 
 def _match_heading(lines: list[Line], i: int, kind: str, last: tuple[int, ...],

@@ -164,6 +164,17 @@ def test_a_sentence_cut_by_a_page_end_is_one_sentence_again():
     assert "https://example.org/bron-die-hier-staat" in paras  # a link is not a continuation
 
 
+def test_a_sentence_cut_after_an_abbreviation_is_one_sentence_again():
+    # the werkagenda: "… aangepast o.b.v." / blank line / "geformaliseerde verwachtingen."
+    text = ("Planvorming van samenwerkingsverbanden aangepast o.b.v.\n\n"
+            "geformaliseerde verwachtingen.\n\nHet plan is klaar in 2024.\n\nvolgens de wet.")
+    st = structure(drop_furniture(page_lines([Page(1, "1", text)])), "txt")
+    assert "Planvorming van samenwerkingsverbanden aangepast o.b.v. geformaliseerde " \
+           "verwachtingen." in split_sentences(st.text)
+    # a year is no abbreviation: the sentence before the break ended there
+    assert "Het plan is klaar in 2024." in [b.text for b in st.blocks]
+
+
 def test_a_sentence_over_a_pdf_page_end_is_whole_and_cites_both_pages(tmp_path):
     from assistant.extractive import make_citation
     from assistant.types import Chunk, Passage
