@@ -20,6 +20,7 @@ from assistant.answering import Draft
 from assistant.config import AnswerSettings
 from assistant.lexical import analyze, frame_stems, words
 from assistant.text import (
+    BULLET_GLYPHS,
     ends_statement,
     fold,
     heading_key,
@@ -128,6 +129,8 @@ def _quotable(sentence: str) -> bool:
     end = sentence_end(sentence)
     ends = ends_statement(sentence)
     label = len(tokens) < _LABEL_WORDS and not ends
+    # set in bold on its own: a title ("**Integratie bij verschillende soorten vakken**")
+    label = label or (not ends and sentence.strip().startswith(("**", "__")))
     # in capitals only: a heading or a figure's label ("PRAKTIJK- VOORBEELD MEDIUMSETTING")
     label = label or not any(ch.islower() for ch in sentence)
     # names or a table's header row, no sentence: "Postbus 2730 | 3500 GS Utrecht", "Bijlage 1
@@ -139,6 +142,44 @@ def _quotable(sentence: str) -> bool:
     return not (links >= 2 or cut_off or (tokens and links / len(tokens) > 0.3) or label
                 or end.endswith(("-", "...", "…")) or _FIGURE.match(sentence)
                 or "©" in sentence)  # a copyright line ("© Inspectie … | april 2025")
+
+
+# a chapter title repeated at the top of its pages, quoted as if it said something ("4. De
+# Ambulante dienstverlening verandert"): a number, then a few words without a sentence end
+_NUMBERED_TITLE = re.compile(r"^\d+(?:\.\d+)*\.?\s+[A-ZÀ-Þ]")
+_LIST_OPENER = re.compile(r"^(?:[-*•–]|\d+[.)]|[a-z][.)])(?:\s|$)")
+
+
+def _starts_cleanly(text: str, start: int, end: int) -> int:
+    """Where a quote of ``text[start:end]`` should start: after a web address that a link's
+    text left before the sentence ("https://simea.nl/passend-inclusiever Het
+    ondersteuningstraject …", "onderwijs Rijksoverheid.nl Tip/tool: Ga in gesprek …")."""
+    tokens = list(re.finditer(r"\S+", text[start:end]))
+    for i, m in enumerate(tokens[:3]):
+        if not _LINK.search(m.group()):
+            continue
+        # only the address and what stands before it in lower case, and the sentence after it
+        # opens in capitals ("Zie www.example.nl voor meer …" stays whole)
+        if all(t.group()[:1].islower() for t in tokens[:i]) and i + 1 < len(tokens) - 3 \
+                and tokens[i + 1].group()[:1].isupper():
+            return _starts_cleanly(text, start + tokens[i + 1].start(), end)
+        break
+    return start
+
+
+def _fragment(text: str, start: int) -> bool:
+    """A sentence that opens in lower case where the text before it neither introduces it
+    (":", ";", ",") nor is a list it goes on: the rest of a sentence a footnote or page break
+    cut off ("… wachtlijsten, het" / "9 statement-op-weg… (fontys.nl)" / "aantal thuiszitters
+    en …"). At the start of a chunk nothing tells, and it stays."""
+    if not text[start:start + 1].islower():
+        return False
+    before = text[:start].rstrip()
+    if not before or before.endswith((":", ";", ",")):
+        return False
+    line = before.rsplit("\n", 1)[-1].lstrip()
+    return not (line[:1].islower() or _LIST_OPENER.match(line)
+                or line[:1] in BULLET_GLYPHS)
 
 
 def _overlaps(a: Candidate, b: Candidate) -> bool:
@@ -194,9 +235,12 @@ class ExtractiveAnswerer:
             # question names), not from deeper headings (README, third round)
             in_section = terms & set(analyze(p.chunk.section or ""))
             for s, e in sentence_spans(p.chunk.text):
+                s = _starts_cleanly(p.chunk.text, s, e)
                 sent = p.chunk.text[s:e]
                 if len(sent) < 20 or heading_key(sent) in headings or _in_title(sent, title) \
-                        or not _quotable(sent):
+                        or not _quotable(sent) or _fragment(p.chunk.text, s) \
+                        or (_NUMBERED_TITLE.match(sent) and len(sent.split()) <= 8
+                            and not ends_statement(sent)):
                     continue  # a heading or the title is where a quote stands, not what it says
                 words_in = set(analyze(sent))
                 have = terms & words_in

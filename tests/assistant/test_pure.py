@@ -296,6 +296,7 @@ def test_quotes_are_statements_shown_once_and_whole():
     assert not _quotable("Bijlages Bijlage 1 Tijdpad landelijke maatregel Fase 1 Fase 2 Fase 3")
     assert not _quotable("VierTaal College Amsterdam & PRO ROC Amsterdam")
     assert _quotable("Actienemer(s): OCW, VNG, PO-Raad en VO-raad")
+    assert not _quotable("**Integratie bij verschillende soorten vakken**")  # a bold title
     assert _quoted("“Bij de bouw is samengewerkt.”") == "“Bij de bouw is samengewerkt.”"
     assert _quoted("Zo is het gegaan.”") == "“Zo is het gegaan.”"
     assert _quoted("**“Dat kost geld.”**") == "**“Dat kost geld.”**"  # emphasis around it
@@ -531,3 +532,42 @@ def test_a_reference_without_a_publisher_opens_with_the_title():
     assert cite.reference() == "OCW (2026). Beleidsregel, Tips, p. 3."
     cite.year = ""  # the document states no date
     assert cite.reference() == "OCW (z.d.). Beleidsregel, Tips, p. 3."
+
+
+def test_quotes_start_where_the_sentence_does():
+    from assistant.config import AnswerSettings
+    from assistant.extractive import ExtractiveAnswerer, _fragment, _starts_cleanly
+
+    # a web address that a link's text left before the sentence is not quoted with it
+    text = "https://simea.nl/passend-inclusiever Het traject in het vo moet flexibel zijn."
+    assert text[_starts_cleanly(text, 0, len(text)):] == "Het traject in het vo moet flexibel zijn."
+    text = "onderwijs Rijksoverheid.nl Tip/tool: Ga in gesprek over wat inclusief onderwijs is"
+    assert text[_starts_cleanly(text, 0, len(text)):].startswith("Tip/tool: Ga in gesprek")
+    text = "Zie www.example.nl voor meer informatie over de regeling."  # the address says it
+    assert _starts_cleanly(text, 0, len(text)) == 0
+    # the rest of a sentence that a footnote cut off is no quote; a list item after ":" is one
+    cut = "zoals wachtlijsten, het\n\n9 statement.htm (fontys.nl)\n\naantal thuiszitters en meer."
+    assert _fragment(cut, cut.index("aantal"))
+    listed = "bevorderen voor:\n\nleerlingen met een TOS\nleerlingen die doof zijn"
+    assert not _fragment(listed, listed.index("leerlingen"))
+    assert not _fragment("- de school beslist\n- de ouders praten mee", 22)
+    # in an answer: a chapter title repeated on its page, the fragment and the address go
+    body = ("4. De Ambulante dienstverlening verandert\n\n"
+            "https://simea.nl/x Het ondersteuningstraject wordt met de ambulante dienst afgestemd."
+            "\n\nwachtlijsten, het\n\n9 bron (fontys.nl)\n\n"
+            "aantal thuiszitters bij de ambulante dienst daalt.")
+    p = Passage(Chunk("c", "d.txt", "Doc", body, None, 0, len(body), 0), 1.0)
+
+    class Index:  # the words of the question are all the index needs to know here
+        def query_terms(self, text):
+            return ["ambulant", "dienst"]
+
+        def idf(self, term):
+            return 1.0
+
+        def doc_meta(self, doc):
+            return {"title": "Doc"}
+
+    quotes = [c.text for c in ExtractiveAnswerer(AnswerSettings(), Index())
+              .candidates("Wat doet de ambulante dienst?", [p])]
+    assert quotes == ["Het ondersteuningstraject wordt met de ambulante dienst afgestemd."]
