@@ -136,7 +136,10 @@ def _quotable(sentence: str) -> bool:
     # names or a table's header row, no sentence: "Postbus 2730 | 3500 GS Utrecht", "Bijlage 1
     # Tijdpad landelijke maatregel Fase 1 Fase 2 Fase 3 Fase 4" (a label with a colon stays:
     # "Actienemer(s): OCW, VNG")
-    label = label or (not ends and ":" not in sentence and len(tokens) >= 6
+    # (a closing bracket ends a list item, not a row: "Kentalis College Arnhem & Arentheem
+    # College Arnhem (Leerpark Arnhem, vmbo)")
+    label = label or (not end.endswith((".", "!", "?", ";")) and ":" not in sentence
+                      and len(tokens) >= 6
                       and sum(t[:1].islower() for t in tokens) < len(tokens) / 3)
     cut_off = not ends and bool(tokens) and tokens[-1].strip("*_\"”’',").lower() in _CUT_OFF
     return not (links >= 2 or cut_off or (tokens and links / len(tokens) > 0.3) or label
@@ -146,6 +149,10 @@ def _quotable(sentence: str) -> bool:
 
 # a chapter title repeated at the top of its pages, quoted as if it said something ("4. De
 # Ambulante dienstverlening verandert"): a number, then a few words without a sentence end
+# a sentence that stands in this many places of a document is its furniture, not a statement
+# ("Wil je contact leggen over dit initiatief?"); one that opens a list ("Suggesties voor
+# scholen:") still leads into what follows it
+_FURNITURE = 3
 _NUMBERED_TITLE = re.compile(r"^\d+(?:\.\d+)*\.?\s+[A-ZÀ-Þ]")
 _LIST_OPENER = re.compile(r"^(?:[-*•–]|\d+[.)]|[a-z][.)])(?:\s|$)")
 
@@ -239,6 +246,8 @@ class ExtractiveAnswerer:
                 sent = p.chunk.text[s:e]
                 if len(sent) < 20 or heading_key(sent) in headings or _in_title(sent, title) \
                         or not _quotable(sent) or _fragment(p.chunk.text, s) \
+                        or (self.index.repeated(sent) >= _FURNITURE
+                            and not sentence_end(sent).endswith(":")) \
                         or (_NUMBERED_TITLE.match(sent) and len(sent.split()) <= 8
                             and not ends_statement(sent)):
                     continue  # a heading or the title is where a quote stands, not what it says

@@ -26,7 +26,7 @@ from assistant.lexical import (
 )
 from assistant.query import SearchQuery, build_query, glossary_keys
 from assistant.store import ChromaStore, all_records, query_units
-from assistant.text import fold, words_key
+from assistant.text import fold, sentence_spans, words_key
 from assistant.types import Chunk, DocInfo, Passage
 
 log = logging.getLogger(__name__)
@@ -166,6 +166,13 @@ class _Loaded:
         self.max_idf = math.log(1 + (n + 0.5) / 0.5)
         self.glossary = {**manifest.get("glossary", {}), **CURATED}
         self.words_keys: dict[str, str] | None = None  # chunk id -> words_key(text)
+        self.repeats: Counter[str] | None = None  # words_key(sentence) -> places it stands
+
+
+def _last_line_key(sentence: str) -> str:
+    """The sentence's last line, without the title that may stand on the line above it
+    ("Kentalis College Arnhem" / "Wil je contact leggen over dit initiatief?")."""
+    return words_key(sentence.rsplit("\n", 1)[-1])
 
 
 class SearchIndex:
@@ -246,6 +253,20 @@ class SearchIndex:
             st.words_keys = {c.id: words_key(c.text) for c in st.order}
         return [c for c in st.order if (docs is None or c.doc in docs)
                 and key in st.words_keys[c.id]]
+
+    def repeated(self, sentence: str) -> int:
+        """In how many places of one document ``sentence`` stands (the most of any document):
+        a sentence that stands in three or more is the document's furniture ("Wil je contact
+        leggen over dit initiatief?" under each of the toolkit's ten examples)."""
+        st = self.state
+        if st.repeats is None:  # built on first use
+            places: dict[str, set[tuple[str, int]]] = {}
+            for c in st.order:
+                for s, e in sentence_spans(c.text):
+                    places.setdefault(_last_line_key(c.text[s:e]), set()).add((c.doc, c.start + s))
+            st.repeats = Counter({k: max(Counter(d for d, _ in v).values())
+                                  for k, v in places.items()})
+        return st.repeats.get(_last_line_key(sentence), 0)
 
     def chunk_terms(self, chunk_id: str) -> frozenset[str]:
         """Analyzed (stemmed) words of a chunk's section path and text."""

@@ -295,6 +295,8 @@ def test_quotes_are_statements_shown_once_and_whole():
     # names or a table's header, no statement; a label with a colon is one
     assert not _quotable("Bijlages Bijlage 1 Tijdpad landelijke maatregel Fase 1 Fase 2 Fase 3")
     assert not _quotable("VierTaal College Amsterdam & PRO ROC Amsterdam")
+    assert not _quotable(">> Kentalis College Arnhem & Arentheem College Arnhem (Leerpark Arnhem, "
+                         "vmbo)")
     assert _quotable("Actienemer(s): OCW, VNG, PO-Raad en VO-raad")
     assert not _quotable("**Integratie bij verschillende soorten vakken**")  # a bold title
     assert _quoted("“Bij de bouw is samengewerkt.”") == "“Bij de bouw is samengewerkt.”"
@@ -567,6 +569,9 @@ def test_quotes_start_where_the_sentence_does():
 
         def doc_meta(self, doc):
             return {"title": "Doc"}
+
+        def repeated(self, sentence):
+            return 1
 
     quotes = [c.text for c in ExtractiveAnswerer(AnswerSettings(), Index())
               .candidates("Wat doet de ambulante dienst?", [p])]
