@@ -110,8 +110,8 @@ class ChromaStore:
 
 
 def _generation(name: str) -> str:
-    """"inclusief_g20261204140512ab12cd_u" -> "20261204140512ab12cd" (a timestamp first, so
-    generations sort by age)."""
+    """"inclusief_g20261204140512123456ab12_u" -> "20261204140512123456ab12" (a timestamp
+    first, so generations sort by age)."""
     return name.rsplit("_g", 1)[-1].removesuffix("_u").removesuffix("_p")
 
 

