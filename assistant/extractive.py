@@ -150,9 +150,10 @@ def _quotable(sentence: str) -> bool:
 # a chapter title repeated at the top of its pages, quoted as if it said something ("4. De
 # Ambulante dienstverlening verandert"): a number, then a few words without a sentence end
 # a sentence that stands in this many places of a document is its furniture, not a statement
-# ("Wil je contact leggen over dit initiatief?"); one that opens a list ("Suggesties voor
-# scholen:") still leads into what follows it
-_FURNITURE = 3
+# ("Wil je contact leggen over dit initiatief?", under each of the toolkit's ten examples; a
+# rule that a report repeats in its summary and conclusion stands in two or three); one that
+# opens a list ("Suggesties voor scholen:") still leads into what follows it
+_FURNITURE = 4
 _NUMBERED_TITLE = re.compile(r"^\d+(?:\.\d+)*\.?\s+[A-ZÀ-Þ]")
 _LIST_OPENER = re.compile(r"^(?:[-*•–]|\d+[.)]|[a-z][.)])(?:\s|$)")
 

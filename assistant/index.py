@@ -256,8 +256,8 @@ class SearchIndex:
 
     def repeated(self, sentence: str) -> int:
         """In how many places of one document ``sentence`` stands (the most of any document):
-        a sentence that stands in three or more is the document's furniture ("Wil je contact
-        leggen over dit initiatief?" under each of the toolkit's ten examples)."""
+        a sentence that stands in many is the document's furniture ("Wil je contact leggen over
+        dit initiatief?" under each of the toolkit's ten examples)."""
         st = self.state
         if st.repeats is None:  # built on first use
             places: dict[str, set[tuple[str, int]]] = {}

@@ -8,7 +8,7 @@ import pytest
 
 from assistant import messages as msg
 from assistant.lexical import analyze
-from assistant.text import contains_verbatim
+from assistant.text import contains_verbatim, words_key
 from assistant.types import Turn
 from tests.conftest import CORPUS, EVAL
 
@@ -42,6 +42,9 @@ def test_every_citation_on_the_eval_sets_is_verbatim(assistant_session, question
         for c in answer.citations:
             assert f"[{c.n}]" in answer.text
             assert contains_verbatim(_corpus_text(c.doc), c.quote), (item["id"], c.quote)
+            # no furniture: "Wil je contact leggen over dit initiatief?" stands ten times
+            last = words_key(c.quote.rsplit("\n", 1)[-1])
+            assert words_key(_corpus_text(c.doc)).count(last) < 4, (item["id"], c.quote)
 
 
 @pytest.mark.parametrize("style", ["ouder", "leraar", "beleid"])
