@@ -147,14 +147,15 @@ def _quotable(sentence: str) -> bool:
                 or "©" in sentence)  # a copyright line ("© Inspectie … | april 2025")
 
 
-# a chapter title repeated at the top of its pages, quoted as if it said something ("4. De
-# Ambulante dienstverlening verandert"): a number, then a few words without a sentence end
 # a sentence that stands in this many places of a document is its furniture, not a statement
 # ("Wil je contact leggen over dit initiatief?", under each of the toolkit's ten examples; a
 # rule that a report repeats in its summary and conclusion stands in two or three); one that
 # opens a list ("Suggesties voor scholen:") still leads into what follows it
 _FURNITURE = 4
+# a chapter title repeated at the top of its pages, quoted as if it said something ("4. De
+# Ambulante dienstverlening verandert"): a number, then a few words without a sentence end
 _NUMBERED_TITLE = re.compile(r"^\d+(?:\.\d+)*\.?\s+[A-ZÀ-Þ]")
+_TITLE_WORDS = 8
 _LIST_OPENER = re.compile(r"^(?:[-*•–]|\d+[.)]|[a-z][.)])(?:\s|$)")
 
 
@@ -246,11 +247,7 @@ class ExtractiveAnswerer:
                 s = _starts_cleanly(p.chunk.text, s, e)
                 sent = p.chunk.text[s:e]
                 if len(sent) < 20 or heading_key(sent) in headings or _in_title(sent, title) \
-                        or not _quotable(sent) or _fragment(p.chunk.text, s) \
-                        or (self.index.repeated(sent) >= _FURNITURE
-                            and not sentence_end(sent).endswith(":")) \
-                        or (_NUMBERED_TITLE.match(sent) and len(sent.split()) <= 8
-                            and not ends_statement(sent)):
+                        or not _quotable(sent) or self._in_place_only(p.chunk.text, s, sent):
                     continue  # a heading or the title is where a quote stands, not what it says
                 words_in = set(analyze(sent))
                 have = terms & words_in
@@ -270,6 +267,16 @@ class ExtractiveAnswerer:
                     score -= 0.1
                 out.append(Candidate(p, rank, s, e, score))
         return sorted(out, key=lambda c: -c.score)
+
+    def _in_place_only(self, text: str, start: int, sent: str) -> bool:
+        """What makes sense only where it stands in the document, not as a quote: the rest of
+        a sentence that a footnote cut off, a chapter title repeated on its pages, and the
+        document's furniture."""
+        return (_fragment(text, start)
+                or (bool(_NUMBERED_TITLE.match(sent)) and len(sent.split()) <= _TITLE_WORDS
+                    and not ends_statement(sent))
+                or (self.index.repeated(sent) >= _FURNITURE
+                    and not sentence_end(sent).endswith(":")))
 
     def term_names(self, term: str) -> list[str]:
         """The term and what the glossary says it stands for ("TLV" -> "toelaatbaarheids-
