@@ -178,16 +178,17 @@ def _starts_cleanly(text: str, start: int, end: int) -> int:
 
 def _fragment(text: str, start: int) -> bool:
     """A sentence that opens in lower case where the text before it neither introduces it
-    (":", ";", ",") nor is a list it goes on: the rest of a sentence a footnote or page break
-    cut off ("… wachtlijsten, het" / "9 statement-op-weg… (fontys.nl)" / "aantal thuiszitters
-    en …"). At the start of a chunk nothing tells, and it stays."""
+    (":", ";", ",", a title such as "Tijdpad") nor is a list it goes on: the rest of a sentence
+    a footnote or page break cut off ("… wachtlijsten, het" / "9 statement-op-weg… (fontys.nl)"
+    / "aantal thuiszitters en …"). At the start of a chunk nothing tells, and it stays."""
     if not text[start:start + 1].islower():
         return False
     before = text[:start].rstrip()
     if not before or before.endswith((":", ";", ",")):
         return False
     line = before.rsplit("\n", 1)[-1].lstrip()
-    return not (line[:1].islower() or _LIST_OPENER.match(line)
+    title = not ends_statement(line) and len(line.split()) <= _TITLE_WORDS
+    return not (title or line[:1].islower() or _LIST_OPENER.match(line)
                 or line[:1] in BULLET_GLYPHS)
 
 

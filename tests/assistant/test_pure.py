@@ -553,6 +553,7 @@ def test_quotes_start_where_the_sentence_does():
     listed = "bevorderen voor:\n\nleerlingen met een TOS\nleerlingen die doof zijn"
     assert not _fragment(listed, listed.index("leerlingen"))
     assert not _fragment("- de school beslist\n- de ouders praten mee", 22)
+    assert not _fragment("Tijdpad\n\nschooljaar 2024/2025: de regeling gaat in.", 9)  # a title
     # in an answer: a chapter title repeated on its page, the fragment and the address go
     body = ("4. De Ambulante dienstverlening verandert\n\n"
             "https://simea.nl/x Het ondersteuningstraject wordt met de ambulante dienst afgestemd."
