@@ -85,7 +85,11 @@ def make_citation(n: int, passage: Passage, quote: str, meta: dict | None = None
     c = passage.chunk
     meta = meta or {}
     page = c.page_of(quote)
-    return Citation(n=n, chunk_id=c.id, doc=c.doc, title=c.title, section=c.section, page=page,
+    section = c.section
+    note = footnote_number(c.text, c.text.find(quote))
+    if note:  # where exactly: "… > voetnoot 13"
+        section = f"{section} > voetnoot {note}" if section else f"voetnoot {note}"
+    return Citation(n=n, chunk_id=c.id, doc=c.doc, title=c.title, section=section, page=page,
                     quote=quote, publisher=meta.get("publisher", ""),
                     year=str(meta.get("published", ""))[:4])
 
@@ -107,6 +111,54 @@ _CUT_OFF = frozenset({"de", "het", "een", "welke", "waarvan", "waarin", "waarbij
                       "met", "zoals", "maar", "omdat", "want", "als", "hun", "onze"})
 
 
+# A footnote as the ingest keeps it: a line of its own that opens with the note's number
+# ("13 Lokale Educatieve Agenda" / "14 Op Overeenstemming Gericht Overleg"). A line "N Tekst"
+# opens one; in a run of notes, so does "N tekst" ("2 wetten.nl - Regeling …"). "2 op de 3
+# schoolleiders …" opens no note, and a numbered heading has a full stop ("4. Titel").
+_NOTE_LINE = re.compile(r"([1-9]\d{0,2}) (\S)")
+
+
+def _note_line(text: str, line_start: int) -> str | None:
+    """The footnote number of the line that starts at ``line_start``, if it opens a note."""
+    m = _NOTE_LINE.match(text, line_start)
+    if not m:
+        return None
+    if m.group(2).isupper():
+        return m.group(1)
+    if line_start == 0:
+        return None
+    return m.group(1) if _note_line(text, text.rfind("\n", 0, line_start - 1) + 1) else None
+
+
+def footnote_number(text: str, start: int) -> str | None:
+    """The number of the footnote that the text at ``start`` stands in (a note is one line)."""
+    if start <= 0:
+        return None
+    line_start = text.rfind("\n", 0, start) + 1
+    m = _NOTE_LINE.match(text, line_start)
+    return _note_line(text, line_start) if m and m.end(1) < start else None
+
+
+def note_parts(text: str, start: int, end: int) -> list[tuple[int, int, bool]]:
+    """A sentence span cut at each footnote it runs into, each note without its number: (start,
+    end, is a note). The notes at the bottom of a page are one "sentence" in the extracted
+    text ("13 Lokale Educatieve Agenda 14 Op Overeenstemming …"); as quotes they stand alone.
+    (Splitting them in the sentences themselves, which the search's windows are made of, cost
+    retrieval: README, sixteenth round.)"""
+    cuts = [start] + [i + 1 for i in range(start, end) if text[i] == "\n"
+                      and _note_line(text, i + 1)]
+    parts = []
+    for a, b in zip(cuts, cuts[1:] + [end]):
+        note = _note_line(text, a) if a == 0 or text[a - 1] == "\n" else None
+        s = a + len(note) + 1 if note else a
+        e = b
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if e > s:
+            parts.append((s, e, bool(note)))
+    return parts
+
+
 @lru_cache(maxsize=64)
 def _document_words(title: str, publisher: str) -> tuple[frozenset[str], frozenset[str]]:
     """The title's words (to spot the subtitle) and the stems that name the document."""
@@ -119,16 +171,17 @@ def _in_title(sentence: str, title: frozenset[str]) -> bool:
     return len(toks) >= 4 and sum(t in title for t in toks) >= 0.8 * len(toks)
 
 
-def _quotable(sentence: str) -> bool:
+def _quotable(sentence: str, note: bool = False) -> bool:
     """A statement, not: a list of links, a fragment cut off at a hyphen ("(New York,
     20-11-"), an ellipsis ("... krijgen...") or a word no sentence ends on ("… beschrijven
     welke"), a label, a row of names or a table's header, the caption of a figure the text
-    lacks, or a copyright line."""
+    lacks, or a copyright line. A short footnote is no label: it says what an abbreviation
+    stands for ("Lokale Educatieve Agenda" for "LEA13")."""
     tokens = sentence.split()
     links = sum(bool(_LINK.search(t)) for t in tokens)
     end = sentence_end(sentence)
     ends = ends_statement(sentence)
-    label = len(tokens) < _LABEL_WORDS and not ends
+    label = len(tokens) < _LABEL_WORDS and not ends and not note
     # set in bold on its own: a title ("**Integratie bij verschillende soorten vakken**")
     label = label or (not ends and sentence.strip().startswith(("**", "__")))
     # in capitals only: a heading or a figure's label ("PRAKTIJK- VOORBEELD MEDIUMSETTING")
@@ -244,11 +297,13 @@ class ExtractiveAnswerer:
             # from top-level headings that repeat the title (a prior for the document the
             # question names), not from deeper headings (README, third round)
             in_section = terms & set(analyze(p.chunk.section or ""))
-            for s, e in sentence_spans(p.chunk.text):
+            for s, e, note in (part for span in sentence_spans(p.chunk.text)
+                               for part in note_parts(p.chunk.text, *span)):
                 s = _starts_cleanly(p.chunk.text, s, e)
                 sent = p.chunk.text[s:e]
                 if len(sent) < 20 or heading_key(sent) in headings or _in_title(sent, title) \
-                        or not _quotable(sent) or self._in_place_only(p.chunk.text, s, sent):
+                        or not _quotable(sent, note) \
+                        or self._in_place_only(p.chunk.text, s, sent):
                     continue  # a heading or the title is where a quote stands, not what it says
                 words_in = set(analyze(sent))
                 have = terms & words_in

@@ -577,3 +577,28 @@ def test_quotes_start_where_the_sentence_does():
     quotes = [c.text for c in ExtractiveAnswerer(AnswerSettings(), Index())
               .candidates("Wat doet de ambulante dienst?", [p])]
     assert quotes == ["Het ondersteuningstraject wordt met de ambulante dienst afgestemd."]
+
+
+def test_footnotes_are_quoted_one_by_one_with_their_number_in_the_location():
+    from assistant.extractive import footnote_number, make_citation, note_parts
+
+    # the notes at the bottom of a page, one line each, read as one "sentence" in the text
+    body = ("Dit kan via de LEA13 of het OOGO14.\n\n13 Lokale Educatieve Agenda\n"
+            "14 Op Overeenstemming Gericht Overleg\n2 wetten.nl - Regeling\n\n"
+            "2 op de 3 schoolleiders geeft aan zich te verantwoorden.")
+    run = body.index("13 Lokale")
+    parts = [(body[s:e], note) for s, e, note in note_parts(body, run, body.index("\n\n2 op"))]
+    assert parts == [("Lokale Educatieve Agenda", True),
+                     ("Op Overeenstemming Gericht Overleg", True),
+                     ("wetten.nl - Regeling", True)]  # in a run of notes, lower case too
+    assert footnote_number(body, body.index("Op Overeenstemming")) == "14"
+    # a sentence that opens with a number opens no note, nor does text before the notes
+    assert footnote_number(body, body.index("op de 3")) is None
+    assert footnote_number(body, body.index("LEA13")) is None
+    only = body.index("2 op de 3")
+    assert note_parts(body, only, len(body)) == [(only, len(body), False)]
+    chunk = Chunk("c", "w.txt", "Werkagenda", body, "9 Werkagenda", 0, len(body), 0)
+    cite = make_citation(1, Passage(chunk, 1.0), "Lokale Educatieve Agenda")
+    assert (cite.quote, cite.section) == ("Lokale Educatieve Agenda", "9 Werkagenda > voetnoot 13")
+    assert make_citation(1, Passage(chunk, 1.0), "Dit kan via de LEA13 of het OOGO14.").section \
+        == "9 Werkagenda"
