@@ -47,11 +47,6 @@ class RetrievalSettings(BaseModel):
     # a third ranking: chunks by the BM25 rank of their whole section (0 turns it off)
     section_weight: float = 0.5
     section_k: int = 10  # sections that count
-    # BM25's length normalisation over whole sections: they run from one chunk to twelve, and
-    # at the usual 0.75 a short section that repeats a question's common words ("3 Leerlingen
-    # en ouders voorop > 3.1 Inclusief onderwijs vóór de leerling") beats the long one that
-    # answers it (0.4-0.6 a plateau on the dev set, the team set flat; README, seventeenth round)
-    section_b: float = 0.5
     # a chunk whose BM25 score is this many times the next one's goes first: a sentence pasted
     # from a document (a citation check) that reciprocal-rank fusion would bury under chunks
     # the dense search likes better; 0 turns it off

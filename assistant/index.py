@@ -129,8 +129,7 @@ def _short_last(fused: list[tuple[str, float, dict[str, int]]], chunks: dict[str
 class _Loaded:
     """One generation of the index, loaded into memory (immutable once built)."""
 
-    def __init__(self, manifest: dict, chunks: list[Chunk], units, plain=None,
-                 section_b: float = 0.75):
+    def __init__(self, manifest: dict, chunks: list[Chunk], units, plain=None):
         self.manifest = manifest
         self.generation = manifest["generation"]
         self.units = units  # sentence windows behind their section path: what search uses
@@ -155,7 +154,7 @@ class _Loaded:
         self.sections = LexicalIndex(
             [str(i) for i in range(len(sections))],
             [f"{sec}\n" + "\n".join(self.chunks[cid].text for cid in cids)
-             for (_, sec), cids in sections.items()], b=section_b)
+             for (_, sec), cids in sections.items()])
         df: Counter[str] = Counter()
         self.terms: dict[str, frozenset[str]] = {}  # chunk id -> stems of section + text
         for c in self.order:
@@ -210,8 +209,7 @@ class SearchIndex:
         chunks = all_records(self.store.collection(manifest["collection"]))
         plain = manifest.get("plain_collection")
         loaded = _Loaded(manifest, chunks, self.store.collection(manifest["units_collection"]),
-                         self.store.collection(plain) if plain else None,
-                         section_b=self.settings.section_b)
+                         self.store.collection(plain) if plain else None)
         with self._lock:
             self._loaded = loaded
         log.info("index loaded generation=%s chunks=%d", loaded.generation, len(chunks))

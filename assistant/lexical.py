@@ -98,8 +98,7 @@ def dutch_lemma(word: str) -> str | None:
 class LexicalIndex:
     """BM25 over chunk texts; rebuilt at start-up (well under a second for this corpus)."""
 
-    def __init__(self, ids: Sequence[str], texts: Sequence[str], b: float = 0.75):
-        """``b``: BM25's length normalisation (bm25s's default 0.75; k1 stays 1.5)."""
+    def __init__(self, ids: Sequence[str], texts: Sequence[str]):
         import logging
 
         import bm25s
@@ -111,7 +110,7 @@ class LexicalIndex:
         self.vocab: set[str] = set().union(*tokenized) if tokenized else set()
         self._vocab_list = sorted(self.vocab)  # for typo repair, built once
         corpus = [stems(toks) or ["_"] for toks in tokenized]
-        self._bm25 = bm25s.BM25(b=b)
+        self._bm25 = bm25s.BM25()
         self._bm25.index(corpus, show_progress=False)
         self._known_stems = {t for doc in corpus for t in doc}
         dutch_lemma("school")  # load the word list now (0.4 s), not at the first question
