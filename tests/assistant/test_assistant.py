@@ -34,7 +34,8 @@ def test_symbiose_question_cites_the_60_percent_rule(assistant_session):
     assert {"retrieve", "answer", "total"} <= set(answer.timings)
 
 
-@pytest.mark.parametrize("questions", ["questions.jsonl", "team_questions.jsonl"])
+@pytest.mark.parametrize("questions", ["questions.jsonl", "team_questions.jsonl",
+                                       "probe_questions.jsonl"])
 def test_every_citation_on_the_eval_sets_is_verbatim(assistant_session, questions):
     items = [json.loads(line) for line in (EVAL / questions).open(encoding="utf-8")]
     for item in items:

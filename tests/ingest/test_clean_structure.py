@@ -20,8 +20,11 @@ def _structured(path):
 
 
 def _gold_quotes():
-    items = [json.loads(line) for line in (EVAL / "questions.jsonl").open(encoding="utf-8")]
-    for conv in map(json.loads, (EVAL / "conversations.jsonl").open(encoding="utf-8")):
+    items = [json.loads(line) for name in ("questions.jsonl", "team_questions.jsonl",
+                                            "probe_questions.jsonl")
+             for line in (EVAL / name).open(encoding="utf-8")]
+    for conv in (json.loads(line) for name in ("conversations.jsonl", "team_conversations.jsonl")
+                 for line in (EVAL / name).open(encoding="utf-8")):
         items += [{"id": conv["id"], "doc": conv["doc"], "evidence": t["evidence"]}
                   for t in conv["turns"]]
     for it in items:
