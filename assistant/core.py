@@ -126,7 +126,8 @@ class Assistant:
         follow_up = query != question and bool(history) \
             and not history[-1].answer.startswith(msg.NOT_IN_DOCUMENTS)
         ev = assess(self.index, query, passages, a.min_evidence, self._min_similarity,
-                    a.similarity_min_words, docs, counted=question if follow_up else None)
+                    a.similarity_min_words, docs, counted=question if follow_up else None,
+                    coverage_weight=a.similarity_coverage_weight)
         timings["evidence"] = _ms(t)
         t = time.perf_counter()
         asking = " ".join(asking_sentences(question))

@@ -9,6 +9,11 @@ Two signals (calibration: README, "Abstention"; `python -m eval calibrate`):
 - *coverage*: the share of the question's IDF-weighted words (its own words, typos repaired,
   not glossary expansions; words unknown to the corpus weigh most) that the best passages hold.
   A question that names things no document mentions scores low.
+
+The similarity rule compares the cosine plus ``coverage_weight`` times the coverage with its
+threshold: a question whose words the passages hold needs a little less closeness ("Welke
+kansen ziet de handreiking bij nieuwbouw van scholen?", cosine 0.8581), one whose words they
+lack a little more (README, seventeenth round).
 """
 
 from __future__ import annotations
@@ -47,16 +52,18 @@ def coverage(index, terms: set[str], passages: Sequence[Passage], top: int = 3,
 
 
 def abstains(coverage_: float, similarity: float, words: int, min_coverage: float,
-             min_similarity: float | None, min_words: int) -> bool:
+             min_similarity: float | None, min_words: int, coverage_weight: float = 0.0) -> bool:
     """The decision, shared with the calibration in eval/calibrate.py."""
     if coverage_ < min_coverage:
         return True
-    return min_similarity is not None and words >= min_words and similarity < min_similarity
+    return min_similarity is not None and words >= min_words \
+        and similarity + coverage_weight * coverage_ < min_similarity
 
 
 def assess(index, query: str, passages: Sequence[Passage], min_coverage: float,
            min_similarity: float | None, min_words: int,
-           docs: Sequence[str] | None = None, counted: str | None = None) -> Evidence:
+           docs: Sequence[str] | None = None, counted: str | None = None,
+           coverage_weight: float = 0.0) -> Evidence:
     """``counted``: the text whose words decide whether the similarity rule applies (default
     the query; a short follow-up passes its own words, see ``Assistant._answer``)."""
     if not passages:
@@ -68,5 +75,5 @@ def assess(index, query: str, passages: Sequence[Passage], min_coverage: float,
     # names a document and what it says is no subject, and it draws the question's vector away
     # from every sentence
     words = len((terms if counted is None else set(index.own_terms(counted))) - frame_stems())
-    return Evidence(not abstains(cov, sim, words, min_coverage, min_similarity, min_words),
-                    cov, sim, words)
+    return Evidence(not abstains(cov, sim, words, min_coverage, min_similarity, min_words,
+                                 coverage_weight), cov, sim, words)

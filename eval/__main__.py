@@ -34,6 +34,15 @@ def _settings(args):
                           Path(args.corpus) if getattr(args, "corpus", None) else None)
 
 
+def _coverage_weight(given: float | None) -> float:
+    """The weight the assistant abstains with, unless one is given to try."""
+    if given is not None:
+        return given
+    from assistant.config import AnswerSettings
+
+    return AnswerSettings().similarity_coverage_weight
+
+
 def _limit(items: list, n: int | None) -> list:
     return items[:n] if n else items
 
@@ -195,8 +204,11 @@ def parser() -> argparse.ArgumentParser:
                    help="largest share of answerable questions that may abstain")
     p.add_argument("--min-words", type=int, default=4,
                    help="the similarity rule applies to questions with this many content words")
+    p.add_argument("--coverage-weight", type=float, default=None,
+                   help="weight of the word coverage added to the similarity (default: the "
+                        "settings' answer.similarity_coverage_weight)")
     p.set_defaults(func=lambda a: __import__("eval.calibrate", fromlist=["main"]).main(
-        a.runs, a.gold, a.max_false, a.min_words))
+        a.runs, a.gold, a.max_false, a.min_words, _coverage_weight(a.coverage_weight)))
 
     p = sub.add_parser("checks", help="citation checks on statements made from the corpus")
     p.add_argument("--data", default="data")

@@ -2,8 +2,9 @@
 
 Every answered record carries its evidence signals (``{"coverage", "similarity"}``, see
 ``assistant/evidence.py``), whatever the thresholds were when it ran. This module replays the
-decision of ``assistant.evidence.abstains`` (coverage < c, or similarity < s for a question of
-at least ``min_words`` content words) over a grid and picks the pair that abstains most on
+decision of ``assistant.evidence.abstains`` (coverage < c, or similarity + w x coverage < s for
+a question of at least ``min_words`` content words; w is given, as the settings have it) over a
+grid and picks the pair that abstains most on
 unanswerable questions while keeping false abstention within a budget; ties go to the lowest
 thresholds (the fewest refusals), and a similarity cut lies midway between two observed values.
 A question that a fixed rule made abstain (``"rule"`` in its evidence: it asks about a name no
@@ -55,21 +56,23 @@ def signals(runs: Sequence[Sequence[dict]], golds: dict) -> list[Signal]:
 
 
 def rates(items: Sequence[Signal], min_similarity: float, min_evidence: float,
-          min_words: int = 0) -> tuple[float, float]:
+          min_words: int = 0, coverage_weight: float = 0.0) -> tuple[float, float]:
     def decide(s: Signal) -> bool:
         return s.fixed or abstains(s.coverage, s.similarity, s.words, min_evidence, min_similarity,
-                        min_words)
+                                   min_words, coverage_weight)
 
     unans = [decide(s) for s in items if s.unanswerable]
     ans = [decide(s) for s in items if not s.unanswerable]
     return (sum(unans) / len(unans) if unans else 0.0, sum(ans) / len(ans) if ans else 0.0)
 
 
-def choose(items: Sequence[Signal], max_false: float = 0.05, min_words: int = 0) -> Choice:
+def choose(items: Sequence[Signal], max_false: float = 0.05, min_words: int = 0,
+           coverage_weight: float = 0.0) -> Choice:
     """The best thresholds on these signals (see the module docstring)."""
     if not any(s.unanswerable for s in items) or all(s.unanswerable for s in items):
         raise ValueError("calibration needs answerable and unanswerable questions")
-    sims = sorted({round(s.similarity, 4) for s in items if s.words >= min_words})
+    sims = sorted({round(s.similarity + coverage_weight * s.coverage, 4)
+                   for s in items if s.words >= min_words})
     # candidate cuts: no similarity rule, and midway between neighbouring observed values
     # (the widest margin on both sides)
     cuts = [0.0] + [(a + b) / 2 for a, b in zip(sims, sims[1:])] + [sims[-1] + 1e-3] \
@@ -77,7 +80,7 @@ def choose(items: Sequence[Signal], max_false: float = 0.05, min_words: int = 0)
     best: Choice | None = None
     for cov in COVERAGE_GRID:
         for cut in cuts:
-            abst, false = rates(items, cut, cov, min_words)
+            abst, false = rates(items, cut, cov, min_words, coverage_weight)
             if false > max_false + 1e-9:
                 continue
             if best is None or abst > best.abstention + 1e-9:
@@ -86,20 +89,21 @@ def choose(items: Sequence[Signal], max_false: float = 0.05, min_words: int = 0)
     return best
 
 
-def table(items: Sequence[Signal], choice: Choice, min_words: int = 0) -> str:
+def table(items: Sequence[Signal], choice: Choice, min_words: int = 0,
+          coverage_weight: float = 0.0) -> str:
     rows = ["| min_similarity | min_evidence | abstain (unans.) | false abst. |",
             "|---:|---:|---:|---:|"]
     for cut in (choice.min_similarity - 0.01, choice.min_similarity - 0.005,
                 choice.min_similarity, choice.min_similarity + 0.005,
                 choice.min_similarity + 0.01):
-        abst, false = rates(items, cut, choice.min_evidence, min_words)
+        abst, false = rates(items, cut, choice.min_evidence, min_words, coverage_weight)
         mark = " ← chosen" if cut == choice.min_similarity else ""
         rows.append(f"| {cut:.4f}{mark} | {choice.min_evidence:.2f} | {abst:.2f} | {false:.2f} |")
     return "\n".join(rows)
 
 
 def main(run_paths: Sequence[str], gold_paths: Sequence[str], max_false: float,
-         min_words: int) -> int:
+         min_words: int, coverage_weight: float = 0.0) -> int:
     from eval.metrics import load_gold, load_run
 
     golds: dict = {}
@@ -111,11 +115,11 @@ def main(run_paths: Sequence[str], gold_paths: Sequence[str], max_false: float,
     n_un = sum(s.unanswerable for s in items)
     print(f"{len(items)} questions with evidence signals, {n_un} unanswerable")
     try:
-        choice = choose(items, max_false, min_words)
+        choice = choose(items, max_false, min_words, coverage_weight)
     except ValueError as e:
         print(f"error: {e}")
         return 2
-    print(table(items, choice, min_words))
+    print(table(items, choice, min_words, coverage_weight))
     print(f"\nchosen (false abstention ≤ {max_false:.2f}):")
     print(f"INCLUSIEF_ANSWER__MIN_SIMILARITY={choice.min_similarity}")
     print(f"INCLUSIEF_ANSWER__MIN_EVIDENCE={choice.min_evidence}")

@@ -602,3 +602,13 @@ def test_footnotes_are_quoted_one_by_one_with_their_number_in_the_location():
     assert (cite.quote, cite.section) == ("Lokale Educatieve Agenda", "9 Werkagenda > voetnoot 13")
     assert make_citation(1, Passage(chunk, 1.0), "Dit kan via de LEA13 of het OOGO14.").section \
         == "9 Werkagenda"
+
+
+def test_the_similarity_rule_gives_a_question_whose_words_the_passages_hold_some_slack():
+    from assistant.evidence import abstains
+
+    # cosine 0.86 against a cut of 0.89: held words (coverage 0.72) lift it over, 0.2 do not
+    assert not abstains(0.72, 0.86, 4, 0.15, 0.89, 4, coverage_weight=0.05)
+    assert abstains(0.20, 0.86, 4, 0.15, 0.89, 4, coverage_weight=0.05)
+    assert abstains(0.72, 0.86, 4, 0.15, 0.89, 4)  # no weight: the cosine alone decides
+    assert not abstains(0.20, 0.50, 3, 0.15, 0.89, 4, coverage_weight=0.05)  # too short

@@ -56,7 +56,8 @@ def test_cli_reads_runs_and_gold(tmp_path, capsys):
     run.write_text("\n".join(json.dumps({"id": i, "evidence": {"coverage": 0.5,
                                                                "similarity": s}})
                              for i, _, s in items), encoding="utf-8")
-    assert main(["calibrate", str(run), "--gold", str(gold), "--max-false", "0"]) == 0
+    assert main(["calibrate", str(run), "--gold", str(gold), "--max-false", "0",
+                 "--coverage-weight", "0"]) == 0
     out = capsys.readouterr().out
     assert "4 questions with evidence signals, 2 unanswerable" in out  # the check is left out
     assert "INCLUSIEF_ANSWER__MIN_SIMILARITY=1.755" in out
@@ -70,3 +71,14 @@ def test_a_question_a_fixed_rule_refused_abstains_at_every_threshold():
     choice = cal.choose(items, max_false=0.0)
     assert (choice.abstention, choice.false_abstention) == (1.0, 0.0)
     assert 1.70 < choice.min_similarity < 1.80
+
+
+def test_with_a_coverage_weight_the_cut_is_on_the_cosine_plus_the_weighted_coverage():
+    # the answerable a1 is as close as the unanswerable u1, but the passages hold its words
+    # (coverage 0.3: above every coverage cut the grid tries)
+    items = [sig("u1", True, 1.70, coverage=0.3), sig("u2", True, 1.60, coverage=0.3),
+             sig("a1", False, 1.70, coverage=1.0), sig("a2", False, 1.80, coverage=0.6)]
+    assert cal.choose(items, max_false=0.0).abstention == 0.5  # the cosine alone: u1 = a1
+    choice = cal.choose(items, max_false=0.0, coverage_weight=0.1)
+    assert (choice.abstention, choice.false_abstention) == (1.0, 0.0)
+    assert 1.73 < choice.min_similarity < 1.80  # between u1 (1.73) and a1 (1.80)
