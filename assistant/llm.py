@@ -40,7 +40,7 @@ from assistant.answering import Answerer, Draft
 from assistant.citations import invalid_citations
 from assistant.config import LLMSettings
 from assistant.prompts import ABSTAIN_TEXT, build_messages
-from assistant.text import fold, fold_ws, split_sentences
+from assistant.text import fold, fold_ws, split_sentences, with_footnote
 from assistant.types import Citation, DocInfo, Passage, Style
 
 log = logging.getLogger(__name__)
@@ -265,7 +265,8 @@ def _citation(n: int, passage: Passage, quote: str, docs: Mapping[str, DocInfo])
     c = passage.chunk
     info = docs.get(c.doc)
     page = c.page_of(quote)
-    return Citation(n=n, chunk_id=c.id, doc=c.doc, title=c.title, section=c.section, page=page,
+    return Citation(n=n, chunk_id=c.id, doc=c.doc, title=c.title,
+                    section=with_footnote(c.section, c.text, quote), page=page,
                     quote=quote, publisher=info.publisher if info else "",
                     year=info.year if info else "")
 

@@ -38,9 +38,9 @@ def _coverage_weight(given: float | None) -> float:
     """The weight the assistant abstains with, unless one is given to try."""
     if given is not None:
         return given
-    from assistant.config import AnswerSettings
+    from assistant.config import load_settings
 
-    return AnswerSettings().similarity_coverage_weight
+    return load_settings().answer.similarity_coverage_weight
 
 
 def _limit(items: list, n: int | None) -> list:

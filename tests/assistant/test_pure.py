@@ -580,7 +580,8 @@ def test_quotes_start_where_the_sentence_does():
 
 
 def test_footnotes_are_quoted_one_by_one_with_their_number_in_the_location():
-    from assistant.extractive import footnote_number, make_citation, note_parts
+    from assistant.extractive import make_citation
+    from assistant.text import footnote_number, note_parts
 
     # the notes at the bottom of a page, one line each, read as one "sentence" in the text
     body = ("Dit kan via de LEA13 of het OOGO14.\n\n13 Lokale Educatieve Agenda\n"
