@@ -88,7 +88,7 @@ def make_citation(n: int, passage: Passage, quote: str, meta: dict | None = None
     meta = meta or {}
     page = c.page_of(quote)
     return Citation(n=n, chunk_id=c.id, doc=c.doc, title=c.title,
-                    section=with_footnote(c.section, c.text, quote), page=page,
+                    section=with_footnote(c.section, c.text, quote, c.notes), page=page,
                     quote=quote, publisher=meta.get("publisher", ""),
                     year=str(meta.get("published", ""))[:4])
 
@@ -249,7 +249,7 @@ class ExtractiveAnswerer:
             # question names), not from deeper headings (README, third round)
             in_section = terms & set(analyze(p.chunk.section or ""))
             for s, e, note in (part for span in sentence_spans(p.chunk.text)
-                               for part in note_parts(p.chunk.text, *span)):
+                               for part in note_parts(p.chunk.text, *span, p.chunk.notes)):
                 s = _starts_cleanly(p.chunk.text, s, e)
                 sent = p.chunk.text[s:e]
                 if len(sent) < 20 or heading_key(sent) in headings or _in_title(sent, title) \

@@ -266,7 +266,7 @@ def _citation(n: int, passage: Passage, quote: str, docs: Mapping[str, DocInfo])
     info = docs.get(c.doc)
     page = c.page_of(quote)
     return Citation(n=n, chunk_id=c.id, doc=c.doc, title=c.title,
-                    section=with_footnote(c.section, c.text, quote), page=page,
+                    section=with_footnote(c.section, c.text, quote, c.notes), page=page,
                     quote=quote, publisher=info.publisher if info else "",
                     year=info.year if info else "")
 

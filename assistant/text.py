@@ -229,17 +229,21 @@ def asking_sentences(question: str) -> list[str]:
 
 
 # A footnote as the ingest keeps it: a line of its own that opens with the note's number
-# ("13 Lokale Educatieve Agenda" / "14 Op Overeenstemming Gericht Overleg"). A line "N Tekst"
-# opens one; in a run of notes, so does "N tekst" ("2 wetten.nl - Regeling …"). "2 op de 3
-# schoolleiders …" opens no note, and a numbered heading has a full stop ("4. Titel").
+# ("13 Lokale Educatieve Agenda" / "14 Op Overeenstemming Gericht Overleg"). The ingest records
+# where each note starts (``Chunk.notes``: after a footnote rule in extracted text, in small
+# type at a PDF page's foot). An index from before that is read by the lines: "N Tekst" opens a
+# note; in a run of notes, so does "N tekst" ("2 wetten.nl - Regeling …"); "2 op de 3
+# schoolleiders …" opens none, and a numbered heading has a full stop ("4. Titel").
 _NOTE_LINE = re.compile(r"([1-9]\d{0,2}) (\S)")
 
 
-def _note_line(text: str, line_start: int) -> str | None:
+def _note_line(text: str, line_start: int, notes: tuple[int, ...] | None = None) -> str | None:
     """The footnote number of the line that starts at ``line_start``, if it opens a note."""
     m = _NOTE_LINE.match(text, line_start)
     if not m:
         return None
+    if notes is not None:
+        return m.group(1) if line_start in notes else None
     if m.group(2).isupper():
         return m.group(1)
     if line_start == 0:
@@ -247,26 +251,28 @@ def _note_line(text: str, line_start: int) -> str | None:
     return m.group(1) if _note_line(text, text.rfind("\n", 0, line_start - 1) + 1) else None
 
 
-def footnote_number(text: str, start: int) -> str | None:
-    """The number of the footnote that the text at ``start`` stands in (a note is one line)."""
-    if start <= 0:
+def footnote_number(text: str, start: int, notes: tuple[int, ...] | None = None) -> str | None:
+    """The number of the footnote that the text at ``start`` stands in (a note is one line).
+    ``notes``: where the ingest found notes to start (None: tell them by their lines)."""
+    if start < 0:
         return None
     line_start = text.rfind("\n", 0, start) + 1
     m = _NOTE_LINE.match(text, line_start)
-    return _note_line(text, line_start) if m and m.end(1) < start else None
+    return _note_line(text, line_start, notes) if m and m.end(1) < start else None
 
 
-def note_parts(text: str, start: int, end: int) -> list[tuple[int, int, bool]]:
+def note_parts(text: str, start: int, end: int, notes: tuple[int, ...] | None = None
+               ) -> list[tuple[int, int, bool]]:
     """A sentence span cut at each footnote it runs into, each note without its number: (start,
     end, is a note). The notes at the bottom of a page are one "sentence" in the extracted
     text ("13 Lokale Educatieve Agenda 14 Op Overeenstemming …"); as quotes they stand alone.
     (Splitting them in the sentences themselves, which the search's windows are made of, cost
     retrieval: README, sixteenth round.)"""
     cuts = [start] + [i + 1 for i in range(start, end) if text[i] == "\n"
-                      and _note_line(text, i + 1)]
+                      and _note_line(text, i + 1, notes)]
     parts = []
     for a, b in zip(cuts, cuts[1:] + [end]):
-        note = _note_line(text, a) if a == 0 or text[a - 1] == "\n" else None
+        note = _note_line(text, a, notes) if a == 0 or text[a - 1] == "\n" else None
         s = a + len(note) + 1 if note else a
         e = b
         while e > s and text[e - 1].isspace():
@@ -276,11 +282,11 @@ def note_parts(text: str, start: int, end: int) -> list[tuple[int, int, bool]]:
     return parts
 
 
-def with_footnote(section: str | None, text: str, quote: str) -> str | None:
+def with_footnote(section: str | None, text: str, quote: str,
+                  notes: tuple[int, ...] | None = None) -> str | None:
     """The section path of a quote from ``text``, with the footnote it stands in, if any:
     "9 Werkagenda route naar inclusief onderwijs 2035 > voetnoot 13" (where exactly)."""
-    note = footnote_number(text, text.find(quote))
+    note = footnote_number(text, text.find(quote), notes)
     if not note:
         return section
     return f"{section} > voetnoot {note}" if section else f"voetnoot {note}"
-

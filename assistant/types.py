@@ -47,6 +47,9 @@ class Chunk:
     # where a new page starts inside ``text``: (offset, page, label), so a quote from the second
     # page of a chunk cites that page and not the one the chunk starts on
     page_breaks: tuple[tuple[int, int, str | None], ...] = ()
+    # where a footnote starts inside ``text`` (at its number), as the ingest found it; None: an
+    # index from before the ingest recorded them (the footnotes are then told by their lines)
+    notes: tuple[int, ...] | None = None
 
     def page_of(self, quote: str) -> str | None:
         """The page(s) a quote of this chunk stands on, as shown to users: "4", "iv" or "4-5"
@@ -81,6 +84,8 @@ class Chunk:
             meta["page_label"] = self.page_label
         if self.page_breaks:
             meta["page_breaks"] = json.dumps([list(b) for b in self.page_breaks])
+        if self.notes is not None:
+            meta["notes"] = json.dumps(list(self.notes))
         return meta
 
     @classmethod
@@ -99,6 +104,7 @@ class Chunk:
             page_end=int(meta["page_end"]) if meta.get("page_end") is not None else None,
             page_breaks=tuple((int(o), int(p), lb) for o, p, lb
                               in json.loads(meta.get("page_breaks") or "[]")),
+            notes=tuple(int(o) for o in json.loads(meta["notes"])) if "notes" in meta else None,
         )
 
 

@@ -109,6 +109,7 @@ def split_into_chunks(st: Structured, doc: str, title: str,
                 id=chunk_id(doc, s, e, text), doc=doc, title=title, text=text, section=path,
                 start=s, end=e, order=len(chunks), page=page, page_label=label,
                 page_end=page_end, page_breaks=breaks,
+                notes=tuple(o - s for o in st.notes if s <= o < e),
             ))
     return chunks
 

@@ -42,6 +42,7 @@ class Block:
     turns: list[tuple[int, int, str | None]] = field(default_factory=list)
     note: bool = False  # a footnote: the page's text does not run on into it
     run_in: bool = False  # a title right above its paragraph: on the line before it
+    footnote: bool = False  # opens a footnote (``note`` also marks a repeated running title)
 
 
 @dataclass
@@ -52,6 +53,7 @@ class Structured:
     blocks: list[Block]
     sections: list[tuple[int, str]] = field(default_factory=list)  # (offset, section path)
     pages: list[tuple[int, int, str | None]] = field(default_factory=list)  # (offset, page, label)
+    notes: list[int] = field(default_factory=list)  # where a footnote starts (at its number)
 
 
 def _heading_text(text: str) -> str:
@@ -240,7 +242,7 @@ def to_blocks(lines: list[Line], kind: str) -> list[Block]:
             continue
         if current is None or starts_item or kind == "md":
             current = Block("item" if starts_item else "para", text, ln.page, ln.label,
-                            note=ln.note)
+                            note=ln.note, footnote=ln.note)
             blocks.append(current)
         else:
             current.text = _join(current.text, text, vocab)
@@ -307,6 +309,7 @@ def render(blocks: list[Block]) -> Structured:
     stack: list[tuple[int, str]] = []
     sections: list[tuple[int, str]] = []
     pages: list[tuple[int, int, str | None]] = []
+    notes: list[int] = []
     prev: Block | None = None
     for b in blocks:
         if prev is not None:
@@ -320,12 +323,14 @@ def render(blocks: list[Block]) -> Structured:
         if b.page is not None and (not pages or pages[-1][1] != b.page):
             pages.append((b.start, b.page, b.label))
         pages += [(b.start + offset, page, label) for offset, page, label in b.turns]
+        if b.footnote:
+            notes.append(b.start)
         if b.kind == "heading":
             while stack and stack[-1][0] >= b.level:
                 stack.pop()
             stack.append((b.level, _section_label(b.text)))
             sections.append((b.start, " > ".join(t for _, t in stack)))
-    return Structured("".join(parts), blocks, sections, pages)
+    return Structured("".join(parts), blocks, sections, pages, notes)
 
 
 def _section_label(text: str) -> str:

@@ -104,6 +104,37 @@ def test_footnotes_stay_in_place_as_notes_of_their_own():
     assert st.sections == []
     # nothing moved: every block stands in the text as it was extracted
     assert all(match_key(p) in match_key(text) for p in paras)
+    # where each note starts is recorded, for the chunks: a quote names its footnote by it
+    assert [st.text[o:o + 5] for o in st.notes] == ["13 Lo", "14 Op", "15 In"]
+
+
+def test_a_quote_names_the_footnote_the_ingest_found_not_a_numbered_line():
+    from assistant.extractive import make_citation
+    from assistant.types import Passage
+
+    rule = " " * 48
+    text = ("Beschrijf de aanvraag zo:\n\n1 Beschrijf het experiment concreet.\n\n"
+            "2 Leg uit hoe het onderwijs inclusief wordt.\n\nDit gaat via de LEA13.\n" + rule
+            + "\n13 Lokale Educatieve Agenda\n")
+    st = structure(drop_furniture(page_lines([Page(None, None, text)])), "txt")
+    [chunk] = split_into_chunks(st, "d.txt", "Doc", ChunkParams())
+    assert [chunk.text[o:o + 2] for o in chunk.notes] == ["13"]
+
+    def cite(quote):
+        return make_citation(1, Passage(chunk, 1.0), quote).section
+
+    assert cite("Lokale Educatieve Agenda") == "voetnoot 13"
+    # a numbered paragraph that is no footnote ("1 Beschrijf …": a list without full stops) is
+    # told apart only by what the ingest found; without it, its form would make it one
+    assert cite("Beschrijf het experiment concreet.") is None
+    from dataclasses import replace
+    assert make_citation(1, Passage(replace(chunk, notes=None), 1.0),
+                         "Beschrijf het experiment concreet.").section == "voetnoot 1"
+    # stored with the chunk; an index from before has none, and the lines tell
+    from assistant.types import Chunk
+    assert Chunk.from_record(chunk.id, chunk.text, chunk.metadata()) == chunk
+    older = {k: v for k, v in chunk.metadata().items() if k != "notes"}
+    assert Chunk.from_record(chunk.id, chunk.text, older).notes is None
 
 
 def test_a_heading_spaced_over_blank_lines_is_one_heading():
