@@ -40,7 +40,7 @@ class Block:
     end: int = 0
     # a paragraph that runs on over a page end: (offset in text, page, label) where it turns
     turns: list[tuple[int, int, str | None]] = field(default_factory=list)
-    note: bool = False  # a footnote: the page's text does not run on into it
+    note: bool = False  # the page's text does not run on into it (a footnote, a running title)
     run_in: bool = False  # a title right above its paragraph: on the line before it
     footnote: bool = False  # opens a footnote (``note`` also marks a repeated running title)
 
