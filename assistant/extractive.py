@@ -200,6 +200,25 @@ def _overlaps(a: Candidate, b: Candidate) -> bool:
     return a.passage.chunk.id == b.passage.chunk.id and a.start < b.end and b.start < a.end
 
 
+def display_order(chosen: Sequence[Candidate]) -> list[Candidate]:
+    """``chosen`` (best first) as an answer shows them: documents by their best quote, which
+    opens its document's group (the answer before what surrounds it: the evidence is the
+    first quote in 0.49 of the dev answers against 0.29 in plain reading order; README,
+    eighteenth round); then the rest of the passage it stands in, then the document's other
+    passages, in reading order (a timeline's "Fase 2" before "Fase 3")."""
+    doc_rank: dict[str, int] = {}
+    best: set[int] = set()
+    first: set[str] = set()
+    for c in chosen:
+        if c.passage.chunk.doc not in doc_rank:
+            doc_rank[c.passage.chunk.doc] = len(doc_rank)
+            best.add(id(c))
+            first.add(c.passage.chunk.id)
+    return sorted(chosen, key=lambda c: (doc_rank[c.passage.chunk.doc], id(c) not in best,
+                                         c.passage.chunk.id not in first,
+                                         c.passage.chunk.order, c.start))
+
+
 def _with_continuation(c: Candidate, max_chars: int = 600) -> Candidate:
     """Extend a quote with what completes it: the list after a colon, or a next sentence
     that carries on the reasoning ("Daarom ..."), as long as the quote stays short."""
@@ -359,17 +378,7 @@ class ExtractiveAnswerer:
         chosen = self._both_sides(question, cands, self.select(cands))
         if not chosen:
             return Draft(msg.NOT_IN_DOCUMENTS, [], abstained=True)
-        # documents by their best quote; inside a document the passage with its best quote
-        # first (the rule before what surrounds it), then the others in reading order (a
-        # timeline's "Fase 2" before "Fase 3"); the quotes of one passage in reading order
-        doc_rank: dict[str, int] = {}
-        first: set[str] = set()
-        for c in chosen:
-            if c.passage.chunk.doc not in doc_rank:
-                doc_rank[c.passage.chunk.doc] = len(doc_rank)
-                first.add(c.passage.chunk.id)
-        chosen.sort(key=lambda c: (doc_rank[c.passage.chunk.doc], c.passage.chunk.id not in first,
-                                   c.passage.chunk.order, c.start))
+        chosen = display_order(chosen)
         citations = [make_citation(i, c.passage, c.text,
                                    self.index.doc_meta(c.passage.chunk.doc))
                      for i, c in enumerate(chosen, start=1)]

@@ -42,8 +42,8 @@ FACT_WORDS = 0.75  # or this share of the fact's content words in the answer
 RELEVANT_COVERAGE = 0.5  # a passage holding this share of a quote is relevant (MRR)
 STAGES_ORDER = ("condense", "retrieve", "rerank", "evidence", "answer", "check", "total")
 
-METRICS = ("recall@5", "recall@10", "recall@6k", "mrr", "cit_valid", "cit_hit", "facts",
-           "abstain", "false_abst", "verdict")
+METRICS = ("recall@5", "recall@10", "recall@6k", "mrr", "cit_valid", "cit_hit", "cit_first",
+           "facts", "abstain", "false_abst", "verdict")
 RETRIEVAL_METRICS = METRICS[:4]
 
 
@@ -343,10 +343,13 @@ def score_item(rec: dict, gold: Gold, corpus_keys: dict[str, str],
     cits = rec.get("citations") or []
     v["cit_valid"] = (sum(citation_valid(c, corpus_keys) for c in cits) / len(cits)
                       if cits else None)
-    v["cit_hit"] = None
+    v["cit_hit"] = v["cit_first"] = None
     if gold.evidence and not abstained:
-        v["cit_hit"] = float(any(citation_hits(c.get("quote", ""), q)
-                                 for c in cits for _, q in gold.evidence))
+        hits = [any(citation_hits(c.get("quote", ""), q) for _, q in gold.evidence)
+                for c in cits]
+        v["cit_hit"] = float(any(hits))
+        # the answer leads with the evidence: its first quote holds an evidence quote
+        v["cit_first"] = float(bool(hits) and hits[0])
     v["facts"] = None
     if gold.key_facts and not unanswerable:
         answer = rec.get("answer", "")

@@ -9,7 +9,8 @@ from pathlib import Path
 from eval.metrics import METRICS, RETRIEVAL_METRICS
 
 LABELS = {"recall@5": "R@5", "recall@10": "R@10", "recall@6k": "R@6k", "mrr": "MRR",
-          "cit_valid": "cit. valid", "cit_hit": "cit. hit", "facts": "key facts",
+          "cit_valid": "cit. valid", "cit_hit": "cit. hit",
+          "cit_first": "first cit. hit", "facts": "key facts",
           "abstain": "abstain (unans.)", "false_abst": "false abst.", "verdict": "verdict ok"}
 
 

@@ -315,6 +315,24 @@ def test_quotes_are_statements_shown_once_and_whole():
                               Candidate(a, 0, 0, long.index(" Daarom"), 0.9)])
     assert [c.text for c in chosen] == [long]
 
+    # an answer leads with its best quote; the rest of its document follows in reading order
+    from assistant.extractive import display_order
+
+    text = "Bij symbiose volgen leerlingen lessen elders. Er mag 60% worden gevolgd. Zo is het."
+    rule = text.index("Er")
+    p = Passage(Chunk("p", "i.md", "Inspectie", text, "Symbiose", 0, len(text), 1), 1.0)
+    q = Passage(Chunk("q", "i.md", "Inspectie", "Inleiding over samenwerking.", None, 0, 30, 0),
+                0.5)
+    r = Passage(Chunk("r", "w.txt", "Werkagenda", "Fase 2 loopt tot 2025.", None, 0, 22, 5), 0.8)
+    best_first = [Candidate(p, 0, rule, text.index(" Zo"), 1.0),
+                  Candidate(r, 1, 0, 22, 0.9),
+                  Candidate(p, 0, 0, rule - 1, 0.8),
+                  Candidate(q, 2, 0, 28, 0.7),
+                  Candidate(p, 0, text.index("Zo"), len(text), 0.6)]
+    shown = display_order(best_first)
+    assert [(c.passage.chunk.id, c.start) for c in shown] == [
+        ("p", rule), ("p", 0), ("p", text.index("Zo")), ("q", 0), ("r", 0)]
+
     # a quote keeps the sentence after it that says what it means by example
     from assistant.extractive import _with_continuation
 

@@ -156,8 +156,11 @@ def test_score_item_answer_with_wrong_and_right_citation():
                      gold(key_facts=("ingeschreven blijven", "extra bekostiging")), KEYS)
     assert v["cit_valid"] == 0.5
     assert v["cit_hit"] == 1.0
+    assert v["cit_first"] == 1.0  # the answer leads with the evidence
     assert v["facts"] == 0.5
     assert v["false_abst"] == 0.0
+    later = m.score_item(record(answer=answer, citations=cits[::-1]), gold(), KEYS)
+    assert later["cit_hit"] == 1.0 and later["cit_first"] == 0.0
 
 
 @pytest.mark.parametrize("notes,verdict,right", [
