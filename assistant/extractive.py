@@ -240,13 +240,15 @@ class ExtractiveAnswerer:
     name = "extractive"
 
     def __init__(self, settings: AnswerSettings, index, max_passages: int = 6,
-                 dense_weight: float = 0.5, dense_band: float = 0.2, heading_weight: float = 0.5):
+                 dense_weight: float = 0.5, dense_band: float = 0.2, heading_weight: float = 0.5,
+                 rank_weight: float = 0.25):
         self.settings = settings
         self.index = index  # provides query_terms(text), idf(term), doc_meta(doc)
         self.max_passages = max_passages
         self.dense_weight = dense_weight  # weight of the sentence window's dense similarity
         self.dense_band = dense_band  # similarity below the best window that still counts
         self.heading_weight = heading_weight  # question words in the section path, not the sentence
+        self.rank_weight = rank_weight  # the passage's rank: rank_weight / (rank + 1)
 
     # --- selection --------------------------------------------------------------------------
     def candidates(self, question: str, passages: Sequence[Passage]) -> list[Candidate]:
@@ -284,7 +286,7 @@ class ExtractiveAnswerer:
                                                        for t in in_section - words_in)) / total
                 sim = max((u[2] for u in p.units if u[0] < e and s < u[1]), default=0.0)
                 dense = max(0.0, 1.0 - (top_sim - sim) / self.dense_band) if sim else 0.0
-                score = lexical + self.dense_weight * dense + 0.25 / (rank + 1)
+                score = lexical + self.dense_weight * dense + self.rank_weight / (rank + 1)
                 if rule_question and _RULE.search(sent):
                     score += _RULE_BONUS
                 if names and answer_type.defines(sent, names, p.chunk.section):
