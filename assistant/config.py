@@ -55,7 +55,7 @@ class RetrievalSettings(BaseModel):
     follow_up_terms: int = 1  # times a follow-up's own words count again in its BM25 query
     # a chunk shorter than this (a title line, a figure's caption, a heading over a one-line
     # list) scores this share of its fused score: its few words match a question densely and
-    # answer little (README, thirteenth round); 0 turns it off
+    # answer little (docs/experiments.md, thirteenth round); 0 turns it off
     short_chunk_chars: int = 200
     short_chunk_factor: float = 0.8
     top_n: int = 10  # passages handed to the answerer and shown as sources
@@ -79,7 +79,7 @@ class AnswerSettings(BaseModel):
     min_similarity: float | None = None
     similarity_min_words: int = 4
     # the threshold is calibrated with this weight: change both together (0.04-0.06 measured
-    # alike on the dev and team sets; README, seventeenth round)
+    # alike on the dev and team sets; docs/experiments.md, seventeenth round)
     similarity_coverage_weight: float = 0.05
     # ... or when the best passages hold less than this share of the question's weighted words
     min_evidence: float = 0.15

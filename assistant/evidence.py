@@ -13,7 +13,7 @@ Two signals (calibration: README, "Abstention"; `python -m eval calibrate`):
 The similarity rule compares the cosine plus ``coverage_weight`` times the coverage with its
 threshold: a question whose words the passages hold needs a little less closeness ("Welke
 kansen ziet de handreiking bij nieuwbouw van scholen?", cosine 0.8581), one whose words they
-lack a little more (README, seventeenth round).
+lack a little more (docs/experiments.md, seventeenth round).
 """
 
 from __future__ import annotations

@@ -56,8 +56,8 @@ _RULE_BONUS = 0.1  # 0.2 measured the same
 _DEFINITION_BONUS = 0.1
 # Question words that name the passage's document (its title or publisher: "inspectie",
 # "werkagenda", "TOS" in the toolkit) say which document, not which of its sentences answers: in
-# a sentence of that document they count at this weight (0 and 0.25 measured the same; README,
-# tenth round)
+# a sentence of that document they count at this weight (0 and 0.25 measured the same;
+# docs/experiments.md, tenth round)
 _NAMING_WEIGHT = 0.5
 # a quote scores at least this share of the best sentence's score
 _SCORE_FLOOR = 0.55
@@ -203,9 +203,9 @@ def _overlaps(a: Candidate, b: Candidate) -> bool:
 def display_order(chosen: Sequence[Candidate]) -> list[Candidate]:
     """``chosen`` (best first) as an answer shows them: documents by their best quote, which
     opens its document's group (the answer before what surrounds it: the evidence is the
-    first quote in 0.49 of the dev answers against 0.29 in plain reading order; README,
-    eighteenth round); then the rest of the passage it stands in, then the document's other
-    passages, in reading order (a timeline's "Fase 2" before "Fase 3")."""
+    first quote in 0.49 of the dev answers against 0.29 in plain reading order;
+    docs/experiments.md, eighteenth round); then the rest of the passage it stands in, then
+    the document's other passages, in reading order (a timeline's "Fase 2" before "Fase 3")."""
     doc_rank: dict[str, int] = {}
     best: set[int] = set()
     first: set[str] = set()
@@ -267,7 +267,7 @@ class ExtractiveAnswerer:
             frame = frame_stems()
             # question words in the section path count at half weight; measured: the gain comes
             # from top-level headings that repeat the title (a prior for the document the
-            # question names), not from deeper headings (README, third round)
+            # question names), not from deeper headings (docs/experiments.md, third round)
             in_section = terms & set(analyze(p.chunk.section or ""))
             for s, e, note in (part for span in sentence_spans(p.chunk.text)
                                for part in note_parts(p.chunk.text, *span, p.chunk.notes)):

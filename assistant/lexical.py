@@ -74,7 +74,7 @@ def content_words(text: str) -> list[str]:
 
 def stems(tokens: Sequence[str]) -> list[str]:
     # Snowball leaves "klassen" as "klass", apart from "klas"; undoubling such stems was
-    # measured and dropped (README, ninth round)
+    # measured and dropped (docs/experiments.md, ninth round)
     return _stemmer().stemWords(list(tokens))
 
 

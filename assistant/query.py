@@ -17,7 +17,7 @@ _FOLLOW_UP = {"dat", "die", "dit", "deze", "daar", "daarvan", "daarvoor", "daarb
               "daarmee", "daarover", "hij", "zij", "ze", "hem", "haar", "zo'n", "zoiets", "hun",
               "zulke"}
 _FOLLOW_START = ("en ", "maar ", "ook ", "geldt dat", "geldt dit", "wat als", "en als", "dus ")
-# ... unless the question names what they point at itself (README, "Follow-ups")
+# ... unless the question names what they point at itself (README, "Architecture": follow-ups)
 _PERSONAL = {"hij", "zij", "ze", "hem", "haar", "hun"}
 _THERE = {"daar", "daarvan", "daarvoor", "daarbij", "daarin", "daarmee", "daarover"}
 # "een nevenvestiging", "mijn dochter": a determiner makes the next word a noun

@@ -267,7 +267,7 @@ def note_parts(text: str, start: int, end: int, notes: tuple[int, ...] | None = 
     end, is a note). The notes at the bottom of a page are one "sentence" in the extracted
     text ("13 Lokale Educatieve Agenda 14 Op Overeenstemming …"); as quotes they stand alone.
     (Splitting them in the sentences themselves, which the search's windows are made of, cost
-    retrieval: README, sixteenth round.)"""
+    retrieval: docs/experiments.md, sixteenth round.)"""
     cuts = [start] + [i + 1 for i in range(start, end) if text[i] == "\n"
                       and _note_line(text, i + 1, notes)]
     parts = []

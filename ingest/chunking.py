@@ -138,8 +138,9 @@ def in_context(chunk: Chunk, start: int, end: int) -> str:
     Symbiose: Er mag in principe 60% …"), unless the window starts with its own heading.
 
     A window is a few sentences; what they are about is often only in the heading ("Tijdpad"
-    over "Voorjaar 2027: Wetsvoorstel wordt ingediend"). Measured: README, fifth round. The
-    plain window is embedded too, for the abstention similarity, which it separates better.
+    over "Voorjaar 2027: Wetsvoorstel wordt ingediend"). Measured:
+    docs/experiments.md, fifth round. The plain window is embedded too, for the abstention
+    similarity, which it separates better.
     """
     text = chunk.text[start:end]
     heading = (chunk.section or "").rsplit(" > ", 1)[-1].strip()

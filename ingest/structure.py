@@ -225,8 +225,9 @@ def to_blocks(lines: list[Line], kind: str) -> list[Block]:
             continue
         if kind == "txt" and current is None and _run_in_title(lines, i):
             # on a line of its own right above its paragraph, not joined into its first sentence;
-            # no heading: as headings these titles made sections too small to rank (README,
-            # eighth round), and a quote keeps the title that names it ("Fase 2: 2023-2025")
+            # no heading: as headings these titles made sections too small to rank
+            # (docs/experiments.md, eighth round), and a quote keeps the title that names it
+            # ("Fase 2: 2023-2025")
             blocks.append(Block("para", text, ln.page, ln.label, run_in=True))
             continue
         starts_item = ln.bullet or bool(_LIST_ITEM.match(text))
