@@ -68,6 +68,13 @@ _BETWEEN = re.compile(r"\bverschil(?:len)? tussen (?P<a>.+?) en (?P<b>.+?)(?:[?!
 _CONTINUES = re.compile(r"^(?:daarom|daardoor|hierdoor|dus|op deze manier|zo |hiermee|daarmee|"
                         r"daarbij|bovendien|want|omdat|doordat|dan gaat het|het gaat (?:dan|hier) "
                         r"om|denk (?:hierbij |daarbij )?aan|bijvoorbeeld)\b", re.I)
+# A sentence that opens by pointing back says something of what the one before it names ("De
+# principes gelden ook voor D/SH en CMB-leerlingen. Voor deze leerlingen zijn wel aanvullende
+# voorwaarden …", "… met de modelverordening leerlingenvervoer van de VNG. Dit is een richtlijn,
+# geen voorschrift."): the two are quoted together, when they stand in one paragraph.
+_POINTS_BACK = re.compile(r"^(?:(?:voor|bij|in|met|van|op|na|door|naast|over) )?(?:deze|dit|die|"
+                          r"dat)\b|^(?:daarom|daardoor|hierdoor|hiermee|daarmee|daarbij|dus)\b",
+                          re.I)
 
 
 @dataclass
@@ -219,21 +226,46 @@ def display_order(chosen: Sequence[Candidate]) -> list[Candidate]:
                                          c.passage.chunk.order, c.start))
 
 
+def _one_paragraph(text: str, end: int, start: int) -> bool:
+    """Whether nothing but spaces or a line break stands between two sentences: no blank line,
+    no list bullet."""
+    gap = text[end:start]
+    return not gap.strip() and "\n\n" not in gap
+
+
+def _points_back(sentence: str) -> bool:
+    """Whether a sentence opens by pointing at the one before it; "Deze toolkit …", "Dit
+    rapport …" point at the document itself."""
+    return bool(_POINTS_BACK.match(sentence)) and not (
+        set(analyze(" ".join(sentence.split()[:3]))) & frame_stems())
+
+
 def _with_continuation(c: Candidate, max_chars: int = 600) -> Candidate:
     """Extend a quote with what completes it: the list after a colon, or a next sentence
-    that carries on the reasoning ("Daarom ..."), as long as the quote stays short."""
+    that carries on the reasoning ("Daarom ...") or points back at it ("Dit is een richtlijn
+    …"); and a quote that itself opens by pointing back with the sentence it points at; as long
+    as the quote stays short."""
     text = c.passage.chunk.text
-    spans = [(s, e) for s, e in sentence_spans(text) if s >= c.end]
-    end = c.end
+    spans = sentence_spans(text)
+    after = [(s, e) for s, e in spans if s >= c.end]
+    start, end = c.start, c.end
     if text[c.start:c.end].rstrip().endswith(":"):
-        for s, e in spans[:4]:
+        for s, e in after[:4]:
             if e - c.start > max_chars or not _quotable(text[s:e]):
                 break
             end = e
-    elif (spans and _CONTINUES.match(text[spans[0][0]:spans[0][1]])
-          and spans[0][1] - c.start <= max_chars):
-        end = spans[0][1]
-    return Candidate(c.passage, c.rank, c.start, end, c.score)
+    elif after and after[0][1] - c.start <= max_chars:
+        s, e = after[0]
+        if _CONTINUES.match(text[s:e]) or (_points_back(text[s:e])
+                                           and _one_paragraph(text, c.end, s)):
+            end = e
+    before = [(s, e) for s, e in spans if e <= c.start]
+    if (before and _points_back(text[c.start:c.end]) and end - before[-1][0] <= max_chars
+            and _one_paragraph(text, before[-1][1], c.start)
+            and ends_statement(text[before[-1][0]:before[-1][1]])
+            and _quotable(text[before[-1][0]:before[-1][1]])):
+        start = before[-1][0]
+    return Candidate(c.passage, c.rank, start, end, c.score)
 
 
 class ExtractiveAnswerer:
@@ -340,6 +372,13 @@ class ExtractiveAnswerer:
                     or any(_overlaps(c, o) for o in chosen):
                 continue  # the same sentence can stand twice in a document: quote it once
             c = _with_continuation(c)
+            joined = next((i for i, o in enumerate(chosen) if _overlaps(c, o)), None)
+            if joined is not None:  # it now shares a sentence with a quote: one quote of both
+                o = chosen[joined]
+                chosen[joined] = Candidate(o.passage, o.rank, min(o.start, c.start),
+                                           max(o.end, c.end), o.score)
+                keys[joined] = words_key(chosen[joined].text)
+                continue
             key = words_key(c.text)
             held = [i for i, k in enumerate(keys) if k in key]
             if held:  # it holds a quote already chosen (the text stands twice): it replaces it

@@ -344,6 +344,30 @@ def test_quotes_are_statements_shown_once_and_whole():
     second = text.index("Bijna")  # a sentence that opens otherwise is a quote of its own
     assert _with_continuation(Candidate(c, 0, first + 1, second - 1, 1.0)).end == second - 1
 
+    # a sentence that points back goes with the one it points at, either way, in one paragraph
+    text = ("De principes gelden ook voor D/SH-leerlingen. Voor deze leerlingen zijn wel "
+            "aanvullende voorwaarden nodig. Bekijk de brochure.\n\nDeze toolkit is gemaakt door "
+            "Siméa. Dit is een eerste versie.")
+    c = Passage(Chunk("c", "d.txt", "Doc", text, None, 0, len(text), 0), 1.0)
+    rule, brochure = text.index("Voor deze"), text.index(" Bekijk")
+    pair = text[:brochure]
+    assert _with_continuation(Candidate(c, 0, 0, rule - 1, 1.0)).text == pair
+    assert _with_continuation(Candidate(c, 0, rule, brochure, 1.0)).text == pair
+    toolkit = text.index("Deze toolkit")  # after a blank line, and about the document itself
+    alone = _with_continuation(Candidate(c, 0, toolkit, text.index(" Dit is"), 1.0))
+    assert alone.start == toolkit and alone.text.endswith("Dit is een eerste versie.")
+    assert _with_continuation(Candidate(c, 0, brochure + 1, toolkit - 2, 1.0)).text == (
+        "Bekijk de brochure.")
+
+    # quotes that come to share a sentence are one quote: no sentence is quoted twice
+    text = ("Scholen werken op veel manieren samen. Denk aan symbiose en klas-in-school. Dit "
+            "vraagt goede afspraken. Ook de gemeente doet mee.")
+    c = Passage(Chunk("c", "d.txt", "Doc", text, None, 0, len(text), 0), 1.0)
+    example, town = text.index("Denk"), text.index(" Ook")
+    chosen = answerer.select([Candidate(c, 0, example, text.index(" Dit"), 1.0),
+                              Candidate(c, 0, 0, example - 1, 0.9)])
+    assert [q.text for q in chosen] == [text[:town]]
+
 
 @pytest.mark.parametrize("question, kind, focus, alone", [
     ("Hoeveel leerlingen zitten er in de Leerroute?", "count", "leerlingen", True),
