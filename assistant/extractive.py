@@ -71,9 +71,10 @@ _CONTINUES = re.compile(r"^(?:daarom|daardoor|hierdoor|dus|op deze manier|zo |hi
 # A sentence that opens by pointing back says something of what the one before it names ("De
 # principes gelden ook voor D/SH en CMB-leerlingen. Voor deze leerlingen zijn wel aanvullende
 # voorwaarden …", "… met de modelverordening leerlingenvervoer van de VNG. Dit is een richtlijn,
-# geen voorschrift."): the two are quoted together, when they stand in one paragraph.
+# geen voorschrift.", "Zo krijgt de vso-leerling wat hij nodig heeft …"): the two are quoted
+# together, when they stand in one paragraph.
 _POINTS_BACK = re.compile(r"^(?:(?:voor|bij|in|met|van|op|na|door|naast|over) )?(?:deze|dit|die|"
-                          r"dat)\b|^(?:daarom|daardoor|hierdoor|hiermee|daarmee|daarbij|dus)\b",
+                          r"dat)\b|^(?:daarom|daardoor|hierdoor|hiermee|daarmee|daarbij|dus|op deze manier|zo(?= ))\b",
                           re.I)
 
 
@@ -187,6 +188,19 @@ def _starts_cleanly(text: str, start: int, end: int) -> int:
     return start
 
 
+def _balanced(text: str, start: int, end: int) -> tuple[int, int]:
+    """A sentence of a passage set in bold ("**“Als je … geld. Dus dat moet je …”**") without
+    the emphasis mark it holds one end of: an unpaired "**" shows as stars."""
+    for mark in ("**", "__"):
+        if text.count(mark, start, end) % 2 == 0:
+            continue
+        if text.startswith(mark, start):
+            start += len(mark)
+        elif text[start:end].rstrip().endswith(mark):
+            end = text.rindex(mark, start, end)
+    return start, end
+
+
 def _fragment(text: str, start: int) -> bool:
     """A sentence that opens in lower case where the text before it neither introduces it
     (":", ";", ",", a title such as "Tijdpad") nor is a list it goes on: the rest of a sentence
@@ -265,7 +279,7 @@ def _with_continuation(c: Candidate, max_chars: int = 600) -> Candidate:
             and ends_statement(text[before[-1][0]:before[-1][1]])
             and _quotable(text[before[-1][0]:before[-1][1]])):
         start = before[-1][0]
-    return Candidate(c.passage, c.rank, start, end, c.score)
+    return Candidate(c.passage, c.rank, *_balanced(text, start, end), c.score)
 
 
 class ExtractiveAnswerer:
@@ -303,7 +317,7 @@ class ExtractiveAnswerer:
             in_section = terms & set(analyze(p.chunk.section or ""))
             for s, e, note in (part for span in sentence_spans(p.chunk.text)
                                for part in note_parts(p.chunk.text, *span, p.chunk.notes)):
-                s = _starts_cleanly(p.chunk.text, s, e)
+                s, e = _balanced(p.chunk.text, _starts_cleanly(p.chunk.text, s, e), e)
                 sent = p.chunk.text[s:e]
                 if len(sent) < 20 or heading_key(sent) in headings or _in_title(sent, title) \
                         or not _quotable(sent, note) \

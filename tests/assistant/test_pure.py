@@ -359,6 +359,15 @@ def test_quotes_are_statements_shown_once_and_whole():
     assert _with_continuation(Candidate(c, 0, brochure + 1, toolkit - 2, 1.0)).text == (
         "Bekijk de brochure.")
 
+    # a sentence of a quotation set in bold does not open the emphasis it cannot close
+    from assistant.extractive import _balanced
+
+    text = "Intro. **“Als je begint, kost het geld. Dus dat moet je willen.”** Verder."
+    first, second, rest = text.index("**"), text.index("Dus"), text.index(" Verder")
+    assert text[slice(*_balanced(text, first, second - 1))] == "“Als je begint, kost het geld."
+    assert text[slice(*_balanced(text, second, rest))] == "Dus dat moet je willen.”"
+    assert text[slice(*_balanced(text, first, rest))] == text[first:rest]  # both ends: kept
+
     # quotes that come to share a sentence are one quote: no sentence is quoted twice
     text = ("Scholen werken op veel manieren samen. Denk aan symbiose en klas-in-school. Dit "
             "vraagt goede afspraken. Ook de gemeente doet mee.")
