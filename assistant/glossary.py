@@ -79,6 +79,32 @@ CURATED: dict[str, str] = {
     # the documents say "besturen" as often as "schoolbesturen"
     "schoolbestuur": "bestuur",
     "schoolbesturen": "besturen",
+    # parents' words for what the documents name otherwise: the documents write "leerling"
+    # (345 times) and "jongere" (182), "kind" 39 times; "ondersteuning" 133, "hulp" 37; money is
+    # "bekostiging", "financiering", "middelen", "budget" (37), "geld" 4 times
+    "kind": "leerling jongere",
+    "kinderen": "leerlingen jongeren",
+    "zoon": "leerling jongere",
+    "dochter": "leerling jongere",
+    "hulp": "ondersteuning",
+    "geld": "bekostiging financiering middelen budget",
+    "taxi": "leerlingenvervoer",
+    "busje": "leerlingenvervoer",
+    "vervoer": "leerlingenvervoer",
+    "toets": "toetsing resultaten",
+    "toetsen": "toetsing resultaten",
+    "cijfers": "resultaten",
+    "gedragsproblemen": "gedrag externaliserend gedrag",
+    "begeleider": "ambulant begeleider begeleiding",
+    "regels": "regelgeving wet- en regelgeving",
+    "uitschrijven": "ingeschreven inschrijving",
+    "uitgeschreven": "ingeschreven inschrijving",
+    # who does what, as people say it: "het rijk" and "de overheid" are OCW and the national
+    # level; a "wethouder" is the gemeente
+    "rijk": "OCW landelijk",
+    "overheid": "OCW landelijk",
+    "wethouder": "gemeente",
+    "wethouders": "gemeenten",
     # place names as people say them
     "den bosch": "'s-Hertogenbosch",
     "den haag": "'s-Gravenhage",

@@ -142,8 +142,9 @@ def test_a_short_follow_up_to_an_answered_short_question_is_answered(assistant_s
     assert not follow.abstained and follow.evidence["words"] < 4
     # a thing no document names is still what a follow-up asks about
     history.append(Turn("Wie helpt de school dan?", follow.text, follow.query))
-    taxi = assistant_session.ask("En wie betaalt de taxi?", history)
-    assert taxi.abstained and "„taxi”" in taxi.notice
+    # ("de taxi" is leerlingenvervoer, which the documents do discuss: curated glossary)
+    device = assistant_session.ask("En wie betaalt het hoortoestel?", history)
+    assert device.abstained and "„hoortoestel”" in device.notice
 
 
 def test_a_question_about_a_name_the_documents_never_mention_abstains(assistant_session):
@@ -251,6 +252,9 @@ def test_words_that_name_the_document_do_not_pick_its_sentences(assistant_sessio
     ("Wat doet een leerkracht met een OPP?", "leraar"),
     ("Krijgen docenten extra scholing?", "leraren"),
     ("Wie betaalt het leerlingenvervoer?", "bekostigt"),
+    ("Krijgt mijn kind daar extra hulp?", "ondersteuning"),
+    ("Wie regelt de taxi naar school?", "leerlingenvervoer"),
+    ("Komt er meer geld voor inclusief onderwijs?", "bekostiging"),
 ])
 def test_teachers_and_parents_words_are_searched_as_the_documents_write_them(
         assistant_session, typed, written):
@@ -310,7 +314,7 @@ def test_a_follow_ups_own_words_count_more_in_the_lexical_search(assistant_sessi
 
 
 def test_a_follow_up_that_finds_nothing_new_says_so(assistant_session):
-    first_q = "mijn zoon zit op het vso, kan hij deels naar een gewone school?"
+    first_q = "ik zit op het vso, kan ik deels naar een gewone school?"
     first = assistant_session.ask(first_q, style="ouder")
     history = [Turn(first_q, first.text, first.query)]
     # the first answer already quoted "Er zijn geen eisen gesteld aan de periode …"
