@@ -74,8 +74,8 @@ _CONTINUES = re.compile(r"^(?:daarom|daardoor|hierdoor|dus|op deze manier|zo |hi
 # geen voorschrift.", "Zo krijgt de vso-leerling wat hij nodig heeft …"): the two are quoted
 # together, when they stand in one paragraph.
 _POINTS_BACK = re.compile(r"^(?:(?:voor|bij|in|met|van|op|na|door|naast|over) )?(?:deze|dit|die|"
-                          r"dat)\b|^(?:daarom|daardoor|hierdoor|hiermee|daarmee|daarbij|dus|op deze manier|zo(?= ))\b",
-                          re.I)
+                          r"dat)\b|^(?:daarom|daardoor|hierdoor|hiermee|daarmee|daarbij|dus|"
+                          r"op deze manier|zo(?= ))\b", re.I)
 
 
 @dataclass

@@ -79,9 +79,9 @@ CURATED: dict[str, str] = {
     # the documents say "besturen" as often as "schoolbesturen"
     "schoolbestuur": "bestuur",
     "schoolbesturen": "besturen",
-    # parents' words for what the documents name otherwise: the documents write "leerling"
-    # (345 times) and "jongere" (182), "kind" 39 times; "ondersteuning" 133, "hulp" 37; money is
-    # "bekostiging", "financiering", "middelen", "budget" (37), "geld" 4 times
+    # parents' words for what the documents name otherwise: the documents write "leerling(en)"
+    # 345 times and "jongere(n)" 182, "kind(eren)" 39; "ondersteuning" 133, "hulp" 37; money is
+    # "bekostiging", "financiering", "middelen", "budget" (37 together), "geld" 4 times
     "kind": "leerling jongere",
     "kinderen": "leerlingen jongeren",
     "zoon": "leerling jongere",
