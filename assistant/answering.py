@@ -16,6 +16,9 @@ class Draft:
     text: str
     citations: list[Citation] = field(default_factory=list)
     abstained: bool = False
+    # passages quoted beyond those the answerer was given (where a parent can go next, from
+    # anywhere in the documents): the citation check reads them too
+    sources: list[Passage] = field(default_factory=list)
 
 
 class Answerer(Protocol):

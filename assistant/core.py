@@ -199,7 +199,7 @@ class Assistant:
         except Exception:  # a broken answer backend must never break the assistant
             log.exception("answerer failed answerer=%s", getattr(self.answerer, "name", "?"))
             draft = self.extractive.answer(query, passages, style)
-        problems = invalid_citations(draft.text, draft.citations, passages)
+        problems = invalid_citations(draft.text, draft.citations, [*passages, *draft.sources])
         if problems:
             log.warning("citations rejected answerer=%s problems=%s",
                         getattr(self.answerer, "name", "?"), "; ".join(problems))

@@ -32,7 +32,7 @@ from assistant.text import (
     with_footnote,
     words_key,
 )
-from assistant.types import Citation, Passage, Style
+from assistant.types import Chunk, Citation, Passage, Style
 
 # "Waar kunt u verder terecht?" for parents: a sentence on what the samenwerkingsverband, the
 # gemeente or an onderwijsconsulent does, not a survey finding ("Driekwart van de schoolleiders
@@ -71,11 +71,13 @@ _CONTINUES = re.compile(r"^(?:daarom|daardoor|hierdoor|dus|op deze manier|zo |hi
 # A sentence that opens by pointing back says something of what the one before it names ("De
 # principes gelden ook voor D/SH en CMB-leerlingen. Voor deze leerlingen zijn wel aanvullende
 # voorwaarden …", "… met de modelverordening leerlingenvervoer van de VNG. Dit is een richtlijn,
-# geen voorschrift.", "Zo krijgt de vso-leerling wat hij nodig heeft …"): the two are quoted
-# together, when they stand in one paragraph.
+# geen voorschrift.", "Zo krijgt de vso-leerling wat hij nodig heeft …", "Ze geven aan …",
+# "Hiervoor is …", "Dezelfde leerlingen …"): the two are quoted together, when they stand in one
+# paragraph.
 _POINTS_BACK = re.compile(r"^(?:(?:voor|bij|in|met|van|op|na|door|naast|over) )?(?:deze|dit|die|"
-                          r"dat)\b|^(?:daarom|daardoor|hierdoor|hiermee|daarmee|daarbij|dus|"
-                          r"op deze manier|zo(?= ))\b", re.I)
+                          r"dat|dezelfde|hetzelfde)\b|^(?:daarom|dus|op deze manier|zo(?= )|ze|zij|"
+                          r"hier|(?:hier|daar)(?:bij|door|mee|in|voor|op|over|van|toe|uit|na))\b",
+                          re.I)
 
 
 @dataclass
@@ -295,6 +297,7 @@ class ExtractiveAnswerer:
         self.dense_band = dense_band  # similarity below the best window that still counts
         self.heading_weight = heading_weight  # question words in the section path, not the sentence
         self.rank_weight = rank_weight  # the passage's rank: rank_weight / (rank + 1)
+        self._roles: tuple[str, list] | None = None  # (generation, role sentences)
 
     # --- selection --------------------------------------------------------------------------
     def candidates(self, question: str, passages: Sequence[Passage]) -> list[Candidate]:
@@ -444,12 +447,15 @@ class ExtractiveAnswerer:
                 current_doc = c.passage.chunk.doc
                 lines += ["", f"**{cit.title}**"]
             lines.append(self._line(style, cit))
+        sources = []
         if style == "ouder":
-            extra = self._further(cands, chosen)
+            extra = self._further(cands, chosen) or self._further_elsewhere(question, chosen)
             if extra is not None:
                 cit = make_citation(len(citations) + 1, extra.passage, extra.text,
                                     self.index.doc_meta(extra.passage.chunk.doc))
                 citations.append(cit)
+                if extra.passage.chunk.id not in {p.chunk.id for p in passages}:
+                    sources.append(extra.passage)
                 lines += ["", f"**{msg.FURTHER_HEADING}**",
                           f"- {indented(cit.quote, '  ')} [{cit.n}]"]
         if style == "beleid":
@@ -459,7 +465,7 @@ class ExtractiveAnswerer:
             for c in citations:
                 refs.setdefault(c.reference(), []).append(c.n)
             lines += [f"{' '.join(f'[{n}]' for n in ns)} {ref}" for ref, ns in refs.items()]
-        return Draft("\n".join(lines).strip(), citations)
+        return Draft("\n".join(lines).strip(), citations, sources=sources)
 
     @staticmethod
     def _line(style: Style, cit: Citation) -> str:
@@ -476,14 +482,65 @@ class ExtractiveAnswerer:
     def _further(cands: list[Candidate], chosen: list[Candidate]) -> Candidate | None:
         taken = {(c.passage.chunk.id, c.start) for c in chosen}
         for c in cands:
-            if (c.passage.chunk.id, c.start) in taken:
-                continue
-            text = c.text
-            # the actor is what the sentence is about ("Het samenwerkingsverband arrangeert …",
-            # "Gemeenten hebben lokaal een belangrijke rol …"), not a school that needs its
-            # permission ("Na toestemming van de gemeente … kan een school …")
-            if c.score > 0.2 and _ACTORS.intersection(words(text)[:_ACTOR_FIRST_WORDS]) \
-                    and _ROLE.search(text) and not _NOT_ROLE.search(text) \
-                    and not _LINK.search(text):
+            if (c.passage.chunk.id, c.start) not in taken and c.score > 0.2 \
+                    and _says_what_actor_does(c.text):
                 return c
         return None
+
+    def _further_elsewhere(self, question: str, chosen: list[Candidate]) -> Candidate | None:
+        """No passage of the answer says what an actor does: the documents' sentence that does
+        and holds most of the question's words; one that speaks of parents first."""
+        pool = self._role_sentences()
+        if not pool:
+            return None
+        terms = set(self.index.query_terms(question))
+        taken = {(c.passage.chunk.id, c.start) for c in chosen}
+
+        def key(item: tuple[Chunk, int, int]) -> tuple[bool, float, int]:
+            chunk, s, e = item
+            sent = chunk.text[s:e]
+            have = terms & set(analyze(sent)) - _actor_stems()
+            return (_PARENTS in words(sent), sum(self.index.idf(t) for t in have), -len(sent))
+
+        chunk, s, e = max((i for i in pool if (i[0].id, i[1]) not in taken), key=key,
+                          default=(None, 0, 0))
+        return None if chunk is None else Candidate(Passage(chunk, 0.0), -1, s, e, 0.0)
+
+    def _role_sentences(self) -> list[tuple[Chunk, int, int]]:
+        """Every quotable sentence of the index that says what an actor does (once per index
+        generation)."""
+        state = getattr(self.index, "state", None)
+        if state is None:
+            return []
+        if self._roles is None or self._roles[0] != state.generation:
+            found = []
+            for chunk in state.order:
+                for s, e in sentence_spans(chunk.text):
+                    s = _starts_cleanly(chunk.text, s, e)
+                    sent = chunk.text[s:e]
+                    if _says_what_actor_does(sent) and _quotable(sent) \
+                            and ends_statement(sent) and not _points_back(sent) \
+                            and heading_key(sent) not in _headings(chunk.section):
+                        found.append((chunk, s, e))
+            self._roles = (state.generation, found)
+        return self._roles[1]
+
+
+# measured on the parents' questions of the three sets (32 answers): by the question's words
+# alone the pick was often a sentence about the gemeente's choices or a label ("Afspraken
+# rondom monitoring samenwerkingsverbanden."); a sentence that names parents tells them where
+# they sit at the table ("… arrangeert aan tafel met scholen en ouders …")
+_PARENTS = "ouders"
+
+
+@lru_cache(maxsize=1)
+def _actor_stems() -> frozenset[str]:
+    return frozenset(analyze(" ".join(_ACTORS)))
+
+
+def _says_what_actor_does(text: str) -> bool:
+    """The actor is what the sentence is about ("Het samenwerkingsverband arrangeert …",
+    "Gemeenten hebben lokaal een belangrijke rol …"), not a school that needs its permission
+    ("Na toestemming van de gemeente … kan een school …"), nor a survey finding."""
+    return bool(_ACTORS.intersection(words(text)[:_ACTOR_FIRST_WORDS]) and _ROLE.search(text)
+                and not _NOT_ROLE.search(text) and not _LINK.search(text))

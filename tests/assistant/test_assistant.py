@@ -10,7 +10,7 @@ import pytest
 from assistant import messages as msg
 from assistant.lexical import analyze
 from assistant.text import contains_verbatim, words_key
-from assistant.types import Turn
+from assistant.types import Passage, Turn
 from tests.conftest import CORPUS, EVAL
 
 SYMBIOSE = ("Hoeveel procent van het lesprogramma mag een leerling bij symbiose op de reguliere "
@@ -561,6 +561,25 @@ def test_a_documents_subtitle_is_not_quoted_as_a_statement(assistant_session):
         title = set(words(c.title))
         quote = words(c.quote)
         assert sum(w in title for w in quote) < 0.8 * len(quote), c.quote
+
+
+def test_a_parents_answer_says_where_to_go_next_from_anywhere_in_the_documents(assistant_session):
+    from assistant.citations import quote_is_verbatim
+    from assistant.lexical import words
+
+    question = ("Mijn zoon zit op het vso. Kan hij een deel van zijn lessen op een gewone "
+                "school volgen?")
+    answer = assistant_session.ask(question, style="ouder")
+    assert not answer.abstained and msg.FURTHER_HEADING in answer.text, answer.text
+    further = answer.citations[-1]
+    assert answer.text.rstrip().endswith(f"[{further.n}]")
+    # from anywhere in the documents, checked like every other quote
+    chunk, _ = assistant_session.context(further.chunk_id)
+    assert quote_is_verbatim(further, [Passage(chunk, 0.0)])
+    assert {"samenwerkingsverband", "samenwerkingsverbanden", "gemeente", "gemeenten"} \
+        & set(words(further.quote)[:4]), further.quote
+    # the other styles quote what answers the question only
+    assert msg.FURTHER_HEADING not in assistant_session.ask(question, style="leraar").text
 
 
 def test_where_parents_can_go_next_is_what_an_actor_does_not_a_survey_finding(assistant_session):

@@ -359,6 +359,16 @@ def test_quotes_are_statements_shown_once_and_whole():
     assert _with_continuation(Candidate(c, 0, brochure + 1, toolkit - 2, 1.0)).text == (
         "Bekijk de brochure.")
 
+    # pronouns and "hier-/daar-" words point back too ("Ze geven aan …", "Hiervoor is …"); a
+    # word that only begins like one does not ("Zijn er …", "Zonder …")
+    from assistant.extractive import _points_back
+
+    for opener in ("Ze geven aan", "Zij krijgen", "Hierbij valt", "Daarvoor is", "Daarna",
+                   "Dezelfde leerlingen", "Hier leven zorgen over"):
+        assert _points_back(f"{opener} dat het werkt."), opener
+    for opener in ("Zijn er", "Zonder", "Hiernaast staat", "Daarnaast is er"):
+        assert not _points_back(f"{opener} plannen voor."), opener
+
     # a sentence of a quotation set in bold does not open the emphasis it cannot close
     from assistant.extractive import _balanced
 
