@@ -9,7 +9,7 @@ user chose.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import zip_longest
@@ -256,18 +256,20 @@ def _points_back(sentence: str) -> bool:
         set(analyze(" ".join(sentence.split()[:3]))) & frame_stems())
 
 
-def _with_continuation(c: Candidate, max_chars: int = 600) -> Candidate:
-    """Extend a quote with what completes it: the list after a colon, or a next sentence
-    that carries on the reasoning ("Daarom ...") or points back at it ("Dit is een richtlijn
-    …"); and a quote that itself opens by pointing back with the sentence it points at; as long
-    as the quote stays short."""
+def _with_continuation(c: Candidate, max_chars: int = 600,
+                       furniture: Callable[[str], bool] = lambda _: False) -> Candidate:
+    """Extend a quote with what completes it: the list after a colon (up to the document's
+    furniture: "Zij zorgt dan dat je met de juiste persoon in contact komt." after each
+    example's contact person), or a next sentence that carries on the reasoning ("Daarom ...")
+    or points back at it ("Dit is een richtlijn …"); and a quote that itself opens by pointing
+    back with the sentence it points at; as long as the quote stays short."""
     text = c.passage.chunk.text
     spans = sentence_spans(text)
     after = [(s, e) for s, e in spans if s >= c.end]
     start, end = c.start, c.end
     if text[c.start:c.end].rstrip().endswith(":"):
         for s, e in after[:4]:
-            if e - c.start > max_chars or not _quotable(text[s:e]):
+            if e - c.start > max_chars or not _quotable(text[s:e]) or furniture(text[s:e]):
                 break
             end = e
     elif after and after[0][1] - c.start <= max_chars:
@@ -352,8 +354,10 @@ class ExtractiveAnswerer:
         return (_fragment(text, start)
                 or (bool(_NUMBERED_TITLE.match(sent)) and len(sent.split()) <= _TITLE_WORDS
                     and not ends_statement(sent))
-                or (self.index.repeated(sent) >= _FURNITURE
-                    and not sentence_end(sent).endswith(":")))
+                or (self._furniture(sent) and not sentence_end(sent).endswith(":")))
+
+    def _furniture(self, sentence: str) -> bool:
+        return self.index is not None and self.index.repeated(sentence) >= _FURNITURE
 
     def term_names(self, term: str) -> list[str]:
         """The term and what the glossary says it stands for ("TLV" -> "toelaatbaarheids-
@@ -388,7 +392,7 @@ class ExtractiveAnswerer:
             if per_chunk.get(cid, 0) >= 3 or any(key in k for k in keys) \
                     or any(_overlaps(c, o) for o in chosen):
                 continue  # the same sentence can stand twice in a document: quote it once
-            c = _with_continuation(c)
+            c = _with_continuation(c, furniture=self._furniture)
             joined = next((i for i, o in enumerate(chosen) if _overlaps(c, o)), None)
             if joined is not None:  # it now shares a sentence with a quote: one quote of both
                 o = chosen[joined]
@@ -447,17 +451,6 @@ class ExtractiveAnswerer:
                 current_doc = c.passage.chunk.doc
                 lines += ["", f"**{cit.title}**"]
             lines.append(self._line(style, cit))
-        sources = []
-        if style == "ouder":
-            extra = self._further(cands, chosen) or self._further_elsewhere(question, chosen)
-            if extra is not None:
-                cit = make_citation(len(citations) + 1, extra.passage, extra.text,
-                                    self.index.doc_meta(extra.passage.chunk.doc))
-                citations.append(cit)
-                if extra.passage.chunk.id not in {p.chunk.id for p in passages}:
-                    sources.append(extra.passage)
-                lines += ["", f"**{msg.FURTHER_HEADING}**",
-                          f"- {indented(cit.quote, '  ')} [{cit.n}]"]
         if style == "beleid":
             lines += ["", f"**{msg.REFERENCE}**"]
             # one line per reference: quotes from one section share it ("[1] [2] [5] OCW …")
@@ -465,7 +458,24 @@ class ExtractiveAnswerer:
             for c in citations:
                 refs.setdefault(c.reference(), []).append(c.n)
             lines += [f"{' '.join(f'[{n}]' for n in ns)} {ref}" for ref, ns in refs.items()]
-        return Draft("\n".join(lines).strip(), citations, sources=sources)
+        draft = Draft("\n".join(lines).strip(), citations)
+        if style == "ouder":
+            self.add_next_step(draft, question, passages, cands, chosen)
+        return draft
+
+    def add_next_step(self, draft: Draft, question: str, passages: Sequence[Passage],
+                      cands: Sequence[Candidate] = (), chosen: Sequence[Candidate] = ()) -> None:
+        """A parent's "Waar kunt u verder terecht?": what the samenwerkingsverband or the
+        gemeente does, from the answer's passages, or else from anywhere in the documents."""
+        extra = self._further(cands, chosen) or self._further_elsewhere(question, chosen)
+        if extra is None:
+            return
+        cit = make_citation(len(draft.citations) + 1, extra.passage, extra.text,
+                            self.index.doc_meta(extra.passage.chunk.doc))
+        draft.citations.append(cit)
+        if extra.passage.chunk.id not in {p.chunk.id for p in passages}:
+            draft.sources.append(extra.passage)
+        draft.text += f"\n\n**{msg.FURTHER_HEADING}**\n- {indented(cit.quote, '  ')} [{cit.n}]"
 
     @staticmethod
     def _line(style: Style, cit: Citation) -> str:
@@ -479,7 +489,7 @@ class ExtractiveAnswerer:
         return f"- {indented(cit.quote, '  ')} [{cit.n}]"
 
     @staticmethod
-    def _further(cands: list[Candidate], chosen: list[Candidate]) -> Candidate | None:
+    def _further(cands: Sequence[Candidate], chosen: Sequence[Candidate]) -> Candidate | None:
         taken = {(c.passage.chunk.id, c.start) for c in chosen}
         for c in cands:
             if (c.passage.chunk.id, c.start) not in taken and c.score > 0.2 \
@@ -487,7 +497,8 @@ class ExtractiveAnswerer:
                 return c
         return None
 
-    def _further_elsewhere(self, question: str, chosen: list[Candidate]) -> Candidate | None:
+    def _further_elsewhere(self, question: str, chosen: Sequence[Candidate]
+                           ) -> Candidate | None:
         """No passage of the answer says what an actor does: the documents' sentence that does
         and holds most of the question's words; one that speaks of parents first."""
         pool = self._role_sentences()

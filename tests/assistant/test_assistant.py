@@ -580,6 +580,14 @@ def test_a_parents_answer_says_where_to_go_next_from_anywhere_in_the_documents(a
         & set(words(further.quote)[:4]), further.quote
     # the other styles quote what answers the question only
     assert msg.FURTHER_HEADING not in assistant_session.ask(question, style="leraar").text
+    # a parent the documents cannot answer is told where to go next too, after the refusal
+    refused = assistant_session.ask("Heeft mijn zoon recht op een gratis laptop van school?",
+                                    style="ouder")
+    assert refused.abstained and refused.text.startswith(msg.NOT_IN_DOCUMENTS)
+    assert refused.text.rstrip().endswith(f"[{refused.citations[-1].n}]")
+    assert msg.FURTHER_HEADING in refused.text
+    assert msg.FURTHER_HEADING not in assistant_session.ask(
+        "Heeft mijn zoon recht op een gratis laptop van school?", style="beleid").text
 
 
 def test_where_parents_can_go_next_is_what_an_actor_does_not_a_survey_finding(assistant_session):

@@ -369,6 +369,15 @@ def test_quotes_are_statements_shown_once_and_whole():
     for opener in ("Zijn er", "Zonder", "Hiernaast staat", "Daarnaast is er"):
         assert not _points_back(f"{opener} plannen voor."), opener
 
+    # the list after a colon stops at the document's furniture
+    text = ("Bel of mail dan met Maaike:\n\nTelefoon: 06 12 34 56 78.\n\nZij zorgt dan dat je "
+            "met de juiste persoon in contact komt.")
+    c = Passage(Chunk("c", "d.txt", "Doc", text, None, 0, len(text), 0), 1.0)
+    opener = Candidate(c, 0, 0, text.index("\n"), 1.0)
+    assert _with_continuation(opener).text == text
+    assert _with_continuation(opener, furniture=lambda s: s.startswith("Zij zorgt")).text == (
+        text[:text.index("\n\nZij")])
+
     # a sentence of a quotation set in bold does not open the emphasis it cannot close
     from assistant.extractive import _balanced
 
