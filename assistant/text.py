@@ -93,6 +93,11 @@ ABBREVIATIONS = {
 }
 
 _SENT_END = re.compile(r"([.!?…])([\"'”’)\]]*)(\s+)(?=[\"'“‘(\[]?[A-ZÀ-Þ0-9\uf0b7•▪–-])")
+# an e-mail or web address before a word with a capital: the address ends its sentence without
+# a full stop ("Email: m.stassen@auris.nl Het Steunpunt Passend Onderwijs is …" was one quote)
+_ADDRESS_END = re.compile(
+    r"(?<!\S)(?:[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?:https?://|www\.|mailto:)\S+)()(\s+)"
+    r"(?=[A-ZÀ-Þ])")
 _LINE_BREAK_BLOCK = re.compile(
     rf"\n\s*\n|\n(?=\s*[{re.escape(BULLET_GLYPHS)}\-–]\s)|\n(?=\s*\d+[.)]\s)")
 
@@ -139,12 +144,14 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     for b_start, b_end in blocks:
         block = text[b_start:b_end]
         cur = 0
-        for m in _SENT_END.finditer(block):
-            if m.group(1) == "." and _is_abbreviation(block, m.start(1)):
+        ends = [m for m in _SENT_END.finditer(block)
+                if not (m.group(1) == "." and _is_abbreviation(block, m.start(1)))]
+        for end, after in sorted([(m.end(2), m.end(3)) for m in ends]
+                                 + [(m.end(1), m.end(2)) for m in _ADDRESS_END.finditer(block)]):
+            if end < cur:
                 continue
-            end = m.end(2)
             spans.append((b_start + cur, b_start + end))
-            cur = m.end(3)
+            cur = after
         spans.append((b_start + cur, b_end))
     out = []
     for s, e in spans:

@@ -25,6 +25,17 @@ def test_sentences_respect_abbreviations_numbers_and_lists():
         "1. Eerste punt.", "Tweede zin."]
 
 
+def test_an_address_ends_its_sentence_without_a_full_stop():
+    # the toolkit as extracted: a contact's e-mail address, then the next paragraph's sentence
+    text = ("Telefoonnummer: 06 19 35 20 51 Email: m.stassen@auris.nl Het Steunpunt is in 2025 "
+            "gestart. Zie https://simea.nl/passend Het traject loopt. Mail naar a@b.nl of bel. "
+            "Kijk op www.simea.nl. Daar staat het.")
+    assert split_sentences(text) == [
+        "Telefoonnummer: 06 19 35 20 51 Email: m.stassen@auris.nl",
+        "Het Steunpunt is in 2025 gestart.", "Zie https://simea.nl/passend", "Het traject loopt.",
+        "Mail naar a@b.nl of bel.", "Kijk op www.simea.nl.", "Daar staat het."]
+
+
 def test_a_footnote_marker_glued_to_a_word_is_no_part_of_it():
     from assistant.lexical import analyze, words
 
