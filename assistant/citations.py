@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from assistant.text import contains_verbatim
+from assistant.text import contains_verbatim, with_footnote
 from assistant.types import Citation, Passage
 
 MARKER = re.compile(r"\[(\d+)\]")
@@ -40,3 +40,15 @@ def invalid_citations(text: str, citations: Sequence[Citation],
         if not quote_is_verbatim(c, passages):
             problems.append(f"citation [{c.n}] quote is not verbatim in chunk {c.chunk_id}")
     return problems
+
+
+def make_citation(n: int, passage: Passage, quote: str, meta: dict | None = None) -> Citation:
+    """Citation ``n`` of ``quote`` in ``passage``'s chunk; ``meta``: its document's entry in the
+    index manifest (publisher, date) for the reference."""
+    c = passage.chunk
+    meta = meta or {}
+    page = c.page_of(quote)
+    return Citation(n=n, chunk_id=c.id, doc=c.doc, title=c.title,
+                    section=with_footnote(c.section, c.text, quote, c.notes), page=page,
+                    quote=quote, publisher=meta.get("publisher", ""),
+                    year=str(meta.get("published", ""))[:4])

@@ -152,12 +152,17 @@ class Assistant:
                 else "quantity" if gap is not None and gap.alone else None)
         if not ev.answerable or rule in ("names", "words"):
             # a question about a school, place, rule or thing no document names has no answer
-            draft = self._abstain(query, passages, style)
+            draft = self._abstain(query, passages)
         elif rule == "quantity":
-            draft = self._abstain(query, passages, style,
+            draft = self._abstain(query, passages,
                                   msg.QUANTITY_MISSING.format(what=what))
         else:
             draft = self._draft(query, passages, style)
+        if style == "ouder":  # where a parent goes next, after an answer or a refusal alike
+            self.extractive.add_next_step(
+                draft, query, passages,
+                () if draft.abstained else self.extractive.candidates(query, passages),
+                earlier=[turn.answer for turn in history])
         timings["answer"] = _ms(t)
         timings["total"] = _ms(started)
         parts: list[str] = []  # what the user is told before the answer, in this order
@@ -227,14 +232,11 @@ class Assistant:
         return ["", msg.CLOSEST] + [f"- {c.title}: {indented(quoted(c.quote), '  ')} [{c.n}]"
                                     for c in citations]
 
-    def _abstain(self, query: str, passages: list[Passage], style: Style | None = None,
-                 reason: str | None = None) -> Draft:
+    def _abstain(self, query: str, passages: list[Passage], reason: str | None = None
+                 ) -> Draft:
         citations = self._closest(query, passages)
         lines = [reason or msg.NOT_IN_DOCUMENTS] + self._closest_lines(citations)
-        draft = Draft("\n".join(lines), citations, abstained=True)
-        if style == "ouder":  # a parent the documents cannot answer most needs where to go next
-            self.extractive.add_next_step(draft, query, passages)
-        return draft
+        return Draft("\n".join(lines), citations, abstained=True)
 
     def _check(self, statement: str, docs: Sequence[str] | None, style: Style,
                started: float) -> Answer:

@@ -17,6 +17,7 @@ from itertools import zip_longest
 from assistant import answer_type
 from assistant import messages as msg
 from assistant.answering import Draft
+from assistant.citations import make_citation
 from assistant.config import AnswerSettings
 from assistant.lexical import analyze, frame_stems, words
 from assistant.text import (
@@ -25,11 +26,11 @@ from assistant.text import (
     fold,
     heading_key,
     indented,
+    match_key,
     note_parts,
     quoted,
     sentence_end,
     sentence_spans,
-    with_footnote,
     words_key,
 )
 from assistant.types import Chunk, Citation, Passage, Style
@@ -43,8 +44,8 @@ _ACTOR_FIRST_WORDS = 4
 _ROLE = re.compile(r"\b(?:rol|verantwoordelijk\w*|afspraken|toestemming|arrangeer\w*|beslis\w*|"
                    r"zorgt|zorgen|regel\w*|bekostig\w*|betrokken|overleg\w*|kan|kunnen|moet|"
                    r"moeten)\b", re.I)
-_NOT_ROLE = re.compile(r"\b(?:zegt|zeggen|geeft|geven|schoolleiders|procent|driekwart|helft|"
-                       r"actienemer\w*)\b|%", re.I)
+_NOT_ROLE = re.compile(r"\b(?:zegt|zeggen|geeft|geven|schoolleiders|betrokkenen|procent|"
+                       r"driekwart|helft|niet alle|actienemer\w*)\b|%", re.I)
 # "Mag een so-school …?", "Moet de school …?": a question about what is allowed or required is
 # answered by a rule ("kan … na toestemming", "moet", "is verplicht"), not by a finding
 _ASKS_RULE = re.compile(r"^\W*(?:en |maar |dus )?(?:mag|mogen|moet|moeten|is het toegestaan|"
@@ -91,16 +92,6 @@ class Candidate:
     @property
     def text(self) -> str:
         return self.passage.chunk.text[self.start:self.end]
-
-
-def make_citation(n: int, passage: Passage, quote: str, meta: dict | None = None) -> Citation:
-    c = passage.chunk
-    meta = meta or {}
-    page = c.page_of(quote)
-    return Citation(n=n, chunk_id=c.id, doc=c.doc, title=c.title,
-                    section=with_footnote(c.section, c.text, quote, c.notes), page=page,
-                    quote=quote, publisher=meta.get("publisher", ""),
-                    year=str(meta.get("published", ""))[:4])
 
 
 def _headings(section: str | None) -> set[str]:
@@ -458,16 +449,25 @@ class ExtractiveAnswerer:
             for c in citations:
                 refs.setdefault(c.reference(), []).append(c.n)
             lines += [f"{' '.join(f'[{n}]' for n in ns)} {ref}" for ref, ns in refs.items()]
-        draft = Draft("\n".join(lines).strip(), citations)
-        if style == "ouder":
-            self.add_next_step(draft, question, passages, cands, chosen)
-        return draft
+        return Draft("\n".join(lines).strip(), citations)
 
     def add_next_step(self, draft: Draft, question: str, passages: Sequence[Passage],
-                      cands: Sequence[Candidate] = (), chosen: Sequence[Candidate] = ()) -> None:
+                      cands: Sequence[Candidate] = (), earlier: Sequence[str] = ()) -> None:
         """A parent's "Waar kunt u verder terecht?": what the samenwerkingsverband or the
-        gemeente does, from the answer's passages, or else from anywhere in the documents."""
-        extra = self._further(cands, chosen) or self._further_elsewhere(question, chosen)
+        gemeente does, from ``cands`` (the answer's candidate sentences), or else from anywhere
+        in the documents; never a sentence the answer quotes, alone or within a quote that
+        carries on, nor one an ``earlier`` answer of the conversation showed."""
+        shown = [match_key(c.quote) for c in draft.citations] + [match_key(t) for t in earlier]
+
+        def new(text: str) -> bool:
+            key = match_key(text)
+            return not any(key in q for q in shown)
+
+        extra = self._further(cands, new)
+        if extra is None and not any(msg.FURTHER_HEADING in t for t in earlier):
+            # the documents' general next step once per conversation; a follow-up gets one
+            # only from its own passages
+            extra = self._further_elsewhere(question, new)
         if extra is None:
             return
         cit = make_citation(len(draft.citations) + 1, extra.passage, extra.text,
@@ -489,15 +489,13 @@ class ExtractiveAnswerer:
         return f"- {indented(cit.quote, '  ')} [{cit.n}]"
 
     @staticmethod
-    def _further(cands: Sequence[Candidate], chosen: Sequence[Candidate]) -> Candidate | None:
-        taken = {(c.passage.chunk.id, c.start) for c in chosen}
+    def _further(cands: Sequence[Candidate], new: Callable[[str], bool]) -> Candidate | None:
         for c in cands:
-            if (c.passage.chunk.id, c.start) not in taken and c.score > 0.2 \
-                    and _says_what_actor_does(c.text):
+            if c.score > 0.2 and _says_what_actor_does(c.text) and new(c.text):
                 return c
         return None
 
-    def _further_elsewhere(self, question: str, chosen: Sequence[Candidate]
+    def _further_elsewhere(self, question: str, new: Callable[[str], bool]
                            ) -> Candidate | None:
         """No passage of the answer says what an actor does: the documents' sentence that does
         and holds most of the question's words; one that speaks of parents first."""
@@ -505,7 +503,6 @@ class ExtractiveAnswerer:
         if not pool:
             return None
         terms = set(self.index.query_terms(question))
-        taken = {(c.passage.chunk.id, c.start) for c in chosen}
 
         def key(item: tuple[Chunk, int, int]) -> tuple[bool, float, int]:
             chunk, s, e = item
@@ -513,7 +510,7 @@ class ExtractiveAnswerer:
             have = terms & set(analyze(sent)) - _actor_stems()
             return (_PARENTS in words(sent), sum(self.index.idf(t) for t in have), -len(sent))
 
-        chunk, s, e = max((i for i in pool if (i[0].id, i[1]) not in taken), key=key,
+        chunk, s, e = max((i for i in pool if new(i[0].text[i[1]:i[2]])), key=key,
                           default=(None, 0, 0))
         return None if chunk is None else Candidate(Passage(chunk, 0.0), -1, s, e, 0.0)
 

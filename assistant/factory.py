@@ -44,7 +44,8 @@ def build_answerer(settings: Settings, extractive):
         return extractive
     from assistant.llm import LLMAnswerer, build_llm
 
-    return LLMAnswerer(build_llm(settings.llm), fallback=extractive)
+    return LLMAnswerer(build_llm(settings.llm), fallback=extractive,
+                       doc_meta=extractive.index.doc_meta)
 
 
 def build_assistant(settings: Settings, embedder=None):

@@ -29,7 +29,7 @@ import functools
 import itertools
 import logging
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -37,11 +37,11 @@ from typing import Any
 from rapidfuzz import fuzz
 
 from assistant.answering import Answerer, Draft
-from assistant.citations import invalid_citations
+from assistant.citations import invalid_citations, make_citation
 from assistant.config import LLMSettings
 from assistant.prompts import ABSTAIN_TEXT, build_messages
-from assistant.text import fold, fold_ws, split_sentences, with_footnote
-from assistant.types import Citation, DocInfo, Passage, Style
+from assistant.text import fold, fold_ws, split_sentences
+from assistant.types import Citation, Passage, Style
 
 log = logging.getLogger(__name__)
 
@@ -261,19 +261,10 @@ def _check_sentence(sentence: str, passages: Sequence[Passage]) -> tuple[_Kept |
     return _Kept(body, end, cites), invented
 
 
-def _citation(n: int, passage: Passage, quote: str, docs: Mapping[str, DocInfo]) -> Citation:
-    c = passage.chunk
-    info = docs.get(c.doc)
-    page = c.page_of(quote)
-    return Citation(n=n, chunk_id=c.id, doc=c.doc, title=c.title,
-                    section=with_footnote(c.section, c.text, quote, c.notes), page=page,
-                    quote=quote, publisher=info.publisher if info else "",
-                    year=info.year if info else "")
-
-
 def check_reply(reply: str, passages: Sequence[Passage],
-                docs: Mapping[str, DocInfo] | None = None) -> tuple[Draft | None, dict]:
-    """The supported part of ``reply`` as a Draft (None: nothing usable) and counts for the log."""
+                doc_meta: Callable[[str], dict] | None = None) -> tuple[Draft | None, dict]:
+    """The supported part of ``reply`` as a Draft (None: nothing usable) and counts for the log.
+    ``doc_meta``: a document's manifest entry (publisher, date) for the citations' reference."""
     kept: list[_Kept] = []
     stats = {"sentences": 0, "dropped": 0, "invented": 0, "abstain": False}
     keep_abstain = False
@@ -290,14 +281,14 @@ def check_reply(reply: str, passages: Sequence[Passage],
             kept.append(result)
     if not kept:
         return (Draft(ABSTAIN_TEXT, [], abstained=True) if keep_abstain else None), stats
-    draft = _render(kept, passages, docs or {})
+    draft = _render(kept, passages, doc_meta or (lambda doc: {}))
     if keep_abstain:
         draft.text += " " + ABSTAIN_TEXT
     return draft, stats
 
 
 def _render(kept: list[_Kept], passages: Sequence[Passage],
-            docs: Mapping[str, DocInfo]) -> Draft:
+            doc_meta: Callable[[str], dict]) -> Draft:
     numbering: dict[tuple[int, str], int] = {}
     citations: list[Citation] = []
     parts = []
@@ -307,7 +298,8 @@ def _render(kept: list[_Kept], passages: Sequence[Passage],
             key = (idx, quote)
             if key not in numbering:
                 numbering[key] = len(numbering) + 1
-                citations.append(_citation(numbering[key], passages[idx], quote, docs))
+                p = passages[idx]
+                citations.append(make_citation(numbering[key], p, quote, doc_meta(p.chunk.doc)))
             ns.append(numbering[key])
         parts.append(f"{k.body} {''.join(f'[{n}]' for n in ns)}{k.end}")
     return Draft(" ".join(parts), citations, abstained=False)
@@ -322,11 +314,11 @@ class LLMAnswerer:
     name = "llm"
 
     def __init__(self, llm: Any, fallback: Answerer, max_passages: int = 6,
-                 docs: Mapping[str, DocInfo] | None = None) -> None:
+                 doc_meta: Callable[[str], dict] | None = None) -> None:
         self.llm = llm
         self.fallback = fallback
         self.max_passages = max_passages
-        self.docs = dict(docs or {})
+        self.doc_meta = doc_meta  # the index's, so a reference names publisher and year
 
     def answer(self, question: str, passages: Sequence[Passage], style: Style) -> Draft:
         given = list(passages[: self.max_passages])
@@ -337,7 +329,7 @@ class LLMAnswerer:
         except Exception as e:  # noqa: BLE001 - any backend failure: answer extractively
             return self._fallback(question, passages, style, "llm_error",
                                   error=f"{type(e).__name__}: {e}")
-        draft, stats = check_reply(reply, given, self.docs)
+        draft, stats = check_reply(reply, given, self.doc_meta)
         if draft is None:
             return self._fallback(question, passages, style, "no_supported_sentence", **stats)
         problems = invalid_citations(draft.text, draft.citations, given)

@@ -333,6 +333,19 @@ def test_a_follow_up_that_finds_nothing_new_says_so(assistant_session):
     assert any("bekostig" in c.quote for c in paying.citations), paying.text
 
 
+def test_a_conversation_tells_a_parent_where_to_go_next_once(assistant_session):
+    first_q = ("Mijn zoon zit op het vso. Kan hij een deel van zijn lessen op een gewone "
+               "school volgen?")
+    first = assistant_session.ask(first_q, style="ouder")
+    assert msg.FURTHER_HEADING in first.text, first.text
+    step = first.citations[-1].quote
+    history = [Turn(first_q, first.text, first.query)]
+    for follow_q in ("En hoeveel van zijn lessen mag hij daar volgen?", "en wie betaalt dat?"):
+        follow = assistant_session.ask(follow_q, history=history, style="ouder")
+        assert follow.citations and not contains_verbatim(follow.text, step), follow.text
+        history.append(Turn(follow_q, follow.text, follow.query))
+
+
 def test_wrong_statement_is_reported_with_the_documents_value(assistant_session):
     answer = assistant_session.ask(
         "In een interne notitie staat: 'Uit het inspectieonderzoek blijkt dat ongeveer de helft "

@@ -363,3 +363,40 @@ def test_ollama_is_built_or_says_what_to_install():
         assert isinstance(info.value.__cause__, ImportError)
     else:
         assert build_llm(settings).model == "qwen2.5:3b"
+
+
+# --- through the assistant, on the real corpus ------------------------------------------------
+
+
+def test_a_parents_answer_from_the_model_ends_with_a_checked_next_step(openai_server,
+                                                                        assistant_session):
+    """The next step is the assistant's, whichever answerer wrote the answer; the model's
+    citations name publisher and year for the reference, as the extractive ones do."""
+    from assistant import messages as msg
+    from assistant.citations import quote_is_verbatim
+    from assistant.core import Assistant
+
+    question = ("Mijn zoon zit op het vso. Kan hij een deel van zijn lessen op een gewone "
+                "school volgen?")
+    index, extractive = assistant_session.index, assistant_session.extractive
+    first = index.retrieve(question)[0]
+    sentence = next(s for s in split_sentences(first.chunk.text)
+                    if len(s.split()) >= 8 and s.endswith("."))
+    openai_server.set_script([f"{sentence[:-1]} [1]."])
+    settings = LLMSettings(kind="openai", url=openai_server.base_url, model=MODEL, timeout_s=10)
+    answerer = LLMAnswerer(build_llm(settings, max_retries=0), fallback=extractive,
+                           doc_meta=index.doc_meta)
+    answer = Assistant(index, answerer, extractive, assistant_session.settings).ask(
+        question, style="ouder")
+    assert openai_server.requests, "the model was not asked"
+    said = " ".join(sentence[:-1].split())  # the model's sentence, as the reply is read
+    assert not answer.abstained and answer.text.startswith(said), answer.text
+    assert msg.FURTHER_HEADING in answer.text, answer.text
+    further = answer.citations[-1]
+    assert answer.text.rstrip().endswith(f"[{further.n}]")
+    for c in answer.citations:
+        chunk, _ = assistant_session.context(c.chunk_id)
+        assert quote_is_verbatim(c, [Passage(chunk, 0.0)]), c.quote
+        meta = index.doc_meta(c.doc)
+        assert c.publisher == meta["publisher"] != "", c  # the toolkit has no date: no year
+        assert c.year == str(meta.get("published", ""))[:4], c
