@@ -53,6 +53,18 @@ _ASKS_RULE = re.compile(r"^\W*(?:en |maar |dus )?(?:mag|mogen|moet|moeten|is het
 _RULE = re.compile(r"\b(?:mag|mogen|moet|moeten|kan|kunnen|toestemming|verplicht\w*|"
                    r"toegestaan|wettelijk\w*|wet)\b", re.IGNORECASE)
 _RULE_BONUS = 0.1  # 0.2 measured the same
+# a section about the document itself, not its subject: how the research was done, who made
+# the publication ("Werkwijze": "We vroegen (v)so-besturen …", "Colofon": "Het technisch rapport
+# is te vinden op …"). Its sentences name the population and the publisher, so they hold a
+# question's common words; they answer only a question about the research or the publication.
+_ABOUT_DOCUMENT = re.compile(r"\b(?:colofon|colophon|werkwijze|methode|methodologie|"
+                             r"onderzoeksopzet|onderzoeksmethode|verantwoording|leeswijzer|"
+                             r"over dit (?:rapport|onderzoek|document))\b")
+_ASKS_ABOUT_DOCUMENT = re.compile(r"\b(?:\w*onderzo\w*|vragenlijst\w*|interview\w*|enquete\w*|"
+                                  r"respondent\w*|deelnemer\w*|steekproef|methode\w*|"
+                                  r"werkwijze|website|download\w*|publicatie|uitgave|"
+                                  r"uitgegeven|gemaakt|geschreven|auteur\w*|colofon)\b")
+_ABOUT_DOCUMENT_PENALTY = 0.3  # 0.6 measured the same
 # "Wat is symbiose?": a sentence that says what the term is ("Bij symbiose volgen leerlingen …")
 _DEFINITION_BONUS = 0.1
 # Question words that name the passage's document (its title or publisher: "inspectie",
@@ -299,6 +311,7 @@ class ExtractiveAnswerer:
         top_sim = max((u[2] for p in passages[: self.max_passages] for u in p.units),
                       default=0.0)
         rule_question = bool(_ASKS_RULE.match(fold(question)))
+        about_document = bool(_ASKS_ABOUT_DOCUMENT.search(fold(question)))
         term = answer_type.defined_term(question)
         names = self.term_names(term) if term else []
         out = []
@@ -311,6 +324,8 @@ class ExtractiveAnswerer:
             # from top-level headings that repeat the title (a prior for the document the
             # question names), not from deeper headings (docs/experiments.md, third round)
             in_section = terms & set(analyze(p.chunk.section or ""))
+            last = (p.chunk.section or "").rsplit(" > ", 1)[-1]
+            about = bool(_ABOUT_DOCUMENT.search(fold(last)))
             for s, e, note in (part for span in sentence_spans(p.chunk.text)
                                for part in note_parts(p.chunk.text, *span, p.chunk.notes)):
                 s, e = _balanced(p.chunk.text, _starts_cleanly(p.chunk.text, s, e), e)
@@ -335,6 +350,8 @@ class ExtractiveAnswerer:
                     score += _DEFINITION_BONUS
                 if len(sent) > 700:
                     score -= 0.1
+                if about and not about_document:
+                    score -= _ABOUT_DOCUMENT_PENALTY
                 out.append(Candidate(p, rank, s, e, score))
         return sorted(out, key=lambda c: -c.score)
 

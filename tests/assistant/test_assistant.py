@@ -246,6 +246,11 @@ def test_words_that_name_the_document_do_not_pick_its_sentences(assistant_sessio
     answer = assistant_session.ask("Wat raadt de inspectie in haar rapport de besturen aan?")
     assert any((c.section or "").endswith("Aanbevelingen > Besturen")
                for c in answer.citations), answer.text
+    # the colophon names the inspectie and its "technisch rapport": about the publication,
+    # quoted only for a question about the publication
+    assert not any((c.section or "").endswith("Colofon") for c in answer.citations), answer.text
+    where = assistant_session.ask("Waar kan ik het technisch rapport van de inspectie vinden?")
+    assert (where.citations[0].section or "").endswith("Colofon"), where.text
 
 
 @pytest.mark.parametrize(("typed", "written"), [
