@@ -244,3 +244,41 @@ def defines(sentence: str, names: Iterable[str], section: str | None = None) -> 
                     or _DEFINES_BEFORE.match(before):
                 return True
     return False
+
+
+# --- sections about the document itself ------------------------------------------------------
+
+# A section about the document, not its subject: how the research was done, who made the
+# publication ("Werkwijze": "We vroegen (v)so-besturen …", "Colofon": "Het technisch rapport is
+# te vinden op …"). Its sentences name the population and the publisher, so they hold any
+# question's common words; they answer only a question about the research or the publication.
+# Some headings say so alone; "Werkwijze", "Methode", "Aanpak" also head how a
+# samenwerkingsverband or a school works, so those count only over a text about research.
+_ABOUT_DOCUMENT = re.compile(r"\b(?:colofon|colophon|onderzoeksopzet|onderzoeksmethode\w*|"
+                             r"methodologie|onderzoeksverantwoording|leeswijzer|"
+                             r"over dit (?:rapport|onderzoek|document))\b")
+_MAYBE_ABOUT_DOCUMENT = re.compile(r"^\W*(?:\d+(?:\.\d+)*\.?\s+)?(?:werkwijze|methode|"
+                                   r"aanpak|opzet|verantwoording)\b")
+_RESEARCH = re.compile(r"\b(?:onderzoeksvraag\w*|vragenlijst\w*|interview\w*|enquete\w*|"
+                       r"respondent\w*|steekproef\w*|focusgroep\w*)\b")
+_ASKS_ABOUT_DOCUMENT = re.compile(r"\b(?:\w*onderzo\w*|vragenlijst\w*|interview\w*|enquete\w*|"
+                                  r"respondent\w*|deelnemer\w*|steekproef|methode\w*|"
+                                  r"werkwijze|website|download\w*|publicatie|uitgave|"
+                                  r"uitgegeven|gemaakt|geschreven|auteur\w*|colofon)\b")
+
+
+def about_the_document(section: str | None, text: str = "") -> bool:
+    """Whether ``section`` (a section path; ``text``: the section's text) is about the document
+    itself: its last heading says so ("Colofon"), or it heads a method ("Werkwijze") and the
+    text speaks of research in two words or more (vragenlijst, interviews, onderzoeksvraag …)."""
+    last = fold((section or "").rsplit(" > ", 1)[-1])
+    if _ABOUT_DOCUMENT.search(last):
+        return True
+    return bool(_MAYBE_ABOUT_DOCUMENT.match(last)) \
+        and len(set(_RESEARCH.findall(fold(text)))) >= 2
+
+
+def asks_about_the_document(question: str) -> bool:
+    """Whether ``question`` asks about the research or the publication ("Hoeveel scholen zaten
+    in het stelselonderzoek?", "Waar kan ik het rapport downloaden?")."""
+    return bool(_ASKS_ABOUT_DOCUMENT.search(fold(question)))

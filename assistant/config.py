@@ -58,6 +58,10 @@ class RetrievalSettings(BaseModel):
     # answer little (docs/experiments.md, thirteenth round); 0 turns it off
     short_chunk_chars: int = 200
     short_chunk_factor: float = 0.8
+    # a chunk of a section about the document itself (its method, its colophon) scores this
+    # share of its fused score unless the question asks about the research or the publication
+    # (docs/experiments.md, twenty-first round; 0.8 measured the same); 1 turns it off
+    about_document_factor: float = 0.5
     top_n: int = 10  # passages handed to the answerer and shown as sources
     fuzzy_min_len: int = 6  # words at least this long may match a corpus word with one typo
 

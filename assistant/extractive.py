@@ -53,17 +53,7 @@ _ASKS_RULE = re.compile(r"^\W*(?:en |maar |dus )?(?:mag|mogen|moet|moeten|is het
 _RULE = re.compile(r"\b(?:mag|mogen|moet|moeten|kan|kunnen|toestemming|verplicht\w*|"
                    r"toegestaan|wettelijk\w*|wet)\b", re.IGNORECASE)
 _RULE_BONUS = 0.1  # 0.2 measured the same
-# a section about the document itself, not its subject: how the research was done, who made
-# the publication ("Werkwijze": "We vroegen (v)so-besturen …", "Colofon": "Het technisch rapport
-# is te vinden op …"). Its sentences name the population and the publisher, so they hold a
-# question's common words; they answer only a question about the research or the publication.
-_ABOUT_DOCUMENT = re.compile(r"\b(?:colofon|colophon|werkwijze|methode|methodologie|"
-                             r"onderzoeksopzet|onderzoeksmethode|verantwoording|leeswijzer|"
-                             r"over dit (?:rapport|onderzoek|document))\b")
-_ASKS_ABOUT_DOCUMENT = re.compile(r"\b(?:\w*onderzo\w*|vragenlijst\w*|interview\w*|enquete\w*|"
-                                  r"respondent\w*|deelnemer\w*|steekproef|methode\w*|"
-                                  r"werkwijze|website|download\w*|publicatie|uitgave|"
-                                  r"uitgegeven|gemaakt|geschreven|auteur\w*|colofon)\b")
+# a sentence of a section about the document itself (answer_type.about_the_document)
 _ABOUT_DOCUMENT_PENALTY = 0.3  # 0.6 measured the same
 # "Wat is symbiose?": a sentence that says what the term is ("Bij symbiose volgen leerlingen …")
 _DEFINITION_BONUS = 0.1
@@ -296,7 +286,9 @@ class ExtractiveAnswerer:
                  dense_weight: float = 0.5, dense_band: float = 0.2, heading_weight: float = 0.5,
                  rank_weight: float = 0.25):
         self.settings = settings
-        self.index = index  # provides query_terms(text), idf(term), doc_meta(doc)
+        # provides query_terms(text), idf(term), doc_meta(doc), repeated(sentence) and
+        # about_document(chunk id)
+        self.index = index
         self.max_passages = max_passages
         self.dense_weight = dense_weight  # weight of the sentence window's dense similarity
         self.dense_band = dense_band  # similarity below the best window that still counts
@@ -311,7 +303,7 @@ class ExtractiveAnswerer:
         top_sim = max((u[2] for p in passages[: self.max_passages] for u in p.units),
                       default=0.0)
         rule_question = bool(_ASKS_RULE.match(fold(question)))
-        about_document = bool(_ASKS_ABOUT_DOCUMENT.search(fold(question)))
+        about_document = answer_type.asks_about_the_document(question)
         term = answer_type.defined_term(question)
         names = self.term_names(term) if term else []
         out = []
@@ -324,8 +316,7 @@ class ExtractiveAnswerer:
             # from top-level headings that repeat the title (a prior for the document the
             # question names), not from deeper headings (docs/experiments.md, third round)
             in_section = terms & set(analyze(p.chunk.section or ""))
-            last = (p.chunk.section or "").rsplit(" > ", 1)[-1]
-            about = bool(_ABOUT_DOCUMENT.search(fold(last)))
+            about = self.index.about_document(p.chunk.id)
             for s, e, note in (part for span in sentence_spans(p.chunk.text)
                                for part in note_parts(p.chunk.text, *span, p.chunk.notes)):
                 s, e = _balanced(p.chunk.text, _starts_cleanly(p.chunk.text, s, e), e)

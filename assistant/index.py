@@ -13,6 +13,7 @@ from dataclasses import replace
 
 import numpy as np
 
+from assistant import answer_type
 from assistant.config import RetrievalSettings
 from assistant.glossary import CURATED
 from assistant.lexical import (
@@ -126,6 +127,18 @@ def _short_last(fused: list[tuple[str, float, dict[str, int]]], chunks: dict[str
     return sorted(map(weighed, fused), key=lambda item: (-item[1], item[0]))
 
 
+def _about_document_last(fused: list[tuple[str, float, dict[str, int]]],
+                         about: frozenset[str], factor: float
+                         ) -> list[tuple[str, float, dict[str, int]]]:
+    """``fused`` with the chunks in ``about`` (of sections about the document itself: its
+    method, its colophon) at ``factor`` of their score."""
+    def weighed(item: tuple[str, float, dict[str, int]]) -> tuple[str, float, dict[str, int]]:
+        cid, score, ranks = item
+        return (cid, score * factor, ranks) if cid in about else item
+
+    return sorted(map(weighed, fused), key=lambda item: (-item[1], item[0]))
+
+
 class _Loaded:
     """One generation of the index, loaded into memory (immutable once built)."""
 
@@ -155,6 +168,11 @@ class _Loaded:
             [str(i) for i in range(len(sections))],
             [f"{sec}\n" + "\n".join(self.chunks[cid].text for cid in cids)
              for (_, sec), cids in sections.items()])
+        # chunks of sections about the document itself (its method, its colophon)
+        self.about_document = frozenset(
+            cid for (_, sec), cids in sections.items()
+            if answer_type.about_the_document(sec, "\n".join(self.chunks[c].text for c in cids))
+            for cid in cids)
         df: Counter[str] = Counter()
         self.terms: dict[str, frozenset[str]] = {}  # chunk id -> stems of section + text
         for c in self.order:
@@ -228,6 +246,11 @@ class SearchIndex:
 
     def doc_meta(self, doc: str) -> dict:
         return self.state.manifest["docs"].get(doc, {})
+
+    def about_document(self, chunk_id: str) -> bool:
+        """Whether the chunk stands in a section about the document itself (its method, its
+        colophon): answer_type.about_the_document."""
+        return chunk_id in self.state.about_document
 
     def chunk(self, chunk_id: str) -> Chunk | None:
         return self.state.chunks.get(chunk_id)
@@ -373,6 +396,10 @@ class SearchIndex:
         if method == "hybrid" and s.short_chunk_chars:
             fused = _short_last(fused, self.state.chunks, s.short_chunk_chars,
                                 s.short_chunk_factor)
+        if method == "hybrid" and s.about_document_factor != 1.0 \
+                and not answer_type.asks_about_the_document(text):
+            fused = _about_document_last(fused, self.state.about_document,
+                                         s.about_document_factor)
         if method == "hybrid" and s.lexical_dominance:
             fused = _dominant_first(fused, raw_scores["lexical"], s.lexical_dominance)
         passages = []

@@ -655,6 +655,9 @@ def test_quotes_start_where_the_sentence_does():
         def repeated(self, sentence):
             return 1
 
+        def about_document(self, chunk_id):
+            return False
+
     quotes = [c.text for c in ExtractiveAnswerer(AnswerSettings(), Index())
               .candidates("Wat doet de ambulante dienst?", [p])]
     assert quotes == ["Het ondersteuningstraject wordt met de ambulante dienst afgestemd."]
@@ -694,3 +697,26 @@ def test_the_similarity_rule_gives_a_question_whose_words_the_passages_hold_some
     assert abstains(0.20, 0.86, 4, 0.15, 0.89, 4, coverage_weight=0.05)
     assert abstains(0.72, 0.86, 4, 0.15, 0.89, 4)  # no weight: the cosine alone decides
     assert not abstains(0.20, 0.50, 3, 0.15, 0.89, 4, coverage_weight=0.05)  # too short
+
+
+def test_sections_about_the_document_itself_answer_only_questions_about_it():
+    from assistant.answer_type import about_the_document, asks_about_the_document
+    from assistant.index import _about_document_last
+
+    assert about_the_document("Rapport > Colofon")
+    assert not about_the_document("Colofon van de school > Toewijzing")
+    assert not about_the_document(None)
+    assert asks_about_the_document("Hoeveel scholen zaten in het stelselonderzoek?")
+    assert asks_about_the_document("Waar kan ik het rapport downloaden?")
+    assert not asks_about_the_document("Wat raadt de inspectie de besturen aan?")
+
+    # "Werkwijze" also heads how a samenwerkingsverband works: a method only over research
+    research = "We stuurden een vragenlijst en hielden interviews met schoolleiders."
+    assert about_the_document("Samenwerking regulier en speciaal onderwijs > Werkwijze",
+                              research)
+    assert not about_the_document("Ondersteuningsplan > 3.2 Werkwijze",
+                                  "Het samenwerkingsverband wijst een arrangement toe.")
+
+    fused = [("m", 0.040, {}), ("b", 0.030, {})]
+    assert [cid for cid, _, _ in _about_document_last(fused, frozenset({"m"}), 0.5)] == ["b", "m"]
+    assert [cid for cid, _, _ in _about_document_last(fused, frozenset({"m"}), 0.8)] == ["m", "b"]
