@@ -337,7 +337,15 @@ def differences(statement: str, passage: str) -> list[tuple[str, str]]:
     # a modal verb of the statement that the passage has as well, elsewhere in the window, is
     # no difference ("moet" / "kan … moet")
     out = [(x, y) for x, y in ((_unshared(x, set(nb)), y) for x, y in out) if x]
+    # nor is an actor the document names too, in another number ("een leerling" / "leerlingen
+    # … school …" was shown as "leerling" -> "leerlingen school school")
+    out = [(x, " ".join(dict.fromkeys(y.split()))) for x, y in out
+           if not (_all_actors(x) and set(analyze(x)) <= set(analyze(y)))]
     return out + _negations(a, b, blocks)
+
+
+def _all_actors(words: str) -> bool:
+    return all(_category(w, False) == "actor" for w in words.split())
 
 
 def comparable(token: str) -> str:

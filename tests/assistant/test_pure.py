@@ -227,6 +227,13 @@ def test_differences_name_the_changed_fact():
     assert differences("het rapport verschijnt eind 2025", "Het rapport wordt eind 2024 "
                                                           "gepubliceerd.") == [("2025", "2024")]
     assert differences("Er mag 60% worden gevolgd", "Er mag 60% worden gevolgd.") == []
+    # "een leerling" / "leerlingen": the same actor in another number is no difference
+    assert differences("een leerling bij symbiose maximaal 40% van het lesprogramma op de "
+                       "reguliere school mag volgen",
+                       "Bij symbiose volgen leerlingen die staan inschreven bij een school voor "
+                       "gespecialiseerd onderwijs een deel van het onderwijs op een reguliere "
+                       "school. Er mag in principe 60% van het lesprogramma op de andere school "
+                       "worden gevolgd.") == [("maximaal", "in principe"), ("40%", "60%")]
     assert differences("met jongeren en hun leraren/verzorgers", "met jongeren en hun "
                        "ouders/verzorgers") == [("leraren/verzorgers", "ouders/verzorgers")]
     assert differences("Dit wordt door OCW uitgedragen.", "Dit wordt door VWS uitgedragen.") == [
