@@ -148,6 +148,9 @@ def _names_subject(q: str, toks: list[str], raw: list[str], introduces: bool) ->
         return True
     m = _DEFINING.match(q)
     rest = words(m.group("rest")) if m else []
+    if rest[:1] in (["de"], ["het"]) and len(content_words(" ".join(rest))) >= 2 \
+            and not _FOLLOW_UP.intersection(rest):
+        return True  # "Wat is de beleidsregel inclusieve leeromgeving?": a name of its own
     return bool(rest) and rest[0] not in _DETERMINERS and rest[0] not in _FOLLOW_UP \
         and names_a_thing(rest[-1])
 

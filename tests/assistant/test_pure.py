@@ -155,6 +155,7 @@ def test_follow_ups_are_condensed_with_the_previous_subject():
     "Is het gemeten dat leerlingen er beter van worden, of is dat alleen een gevoel?",
     "Wie betaalt het dan meestal wel?",  # short, and it names nothing
     "Wat zijn de voorwaarden?",  # short, and "de" points at something said before
+    "Wat is de rol van het samenwerkingsverband daarin?",  # a name, but "daarin" points back
     "Hoe zit dat bij het so?",  # a question word and a verb, then "dat"
     "Wat gebeurt er op dat moment met de tlv?",  # "dat moment" is one said before
 ])
@@ -174,6 +175,7 @@ def test_a_question_that_points_back_is_a_follow_up(question):
     # short, but it names its subject: a definition, an abbreviation, a name, a claim
     "Wat is symbiose?",
     "Wat is de rol van het swv?",
+    "wat is de beleidsregel inclusieve leeromgving?",  # a name of several words, a typo too
     "Wat doet Siméa?",
     "Klopt het dat de inspectie toezicht houdt?",
     "Hoeveel thuiszitters zijn er op dit moment in Nederland?",  # "dit moment" is now
