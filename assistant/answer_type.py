@@ -209,9 +209,16 @@ _SOURCE_INSIDE = re.compile(r"\b((?:is|zijn|betekent|betekenen|houdt|houden) )vo
                             r"(?:de |het )?\S+ ", re.IGNORECASE)
 
 
+# a second question joined to the first: "Wat is een TLV en wie vraagt die aan?"
+_AND_ASKS = re.compile(r",?\s+(?:en|maar)\s+(?=(?:wie|wat|hoe|wanneer|waar|waarom|welke|hoeveel|"
+                       r"mag|mogen|moet|moeten|kan|kunnen|geldt|gelden)\b)", re.IGNORECASE)
+
+
 def defined_term(question: str) -> str | None:
-    """The word or phrase a question asks the meaning of ("symbiose", "OPP"), as typed."""
+    """The word or phrase a question asks the meaning of ("symbiose", "OPP"), as typed; also
+    when a second question follows ("Wat is een TLV en wie vraagt die aan?")."""
     for sentence in asking_sentences(question):
+        sentence = _AND_ASKS.split(sentence.strip(), maxsplit=1)[0]
         sentence = _SOURCE_AT_END.sub("", _SOURCE_INSIDE.sub(r"\1", sentence.strip()))
         m = _ASKS_DEFINITION.match(sentence)
         if not m:

@@ -218,6 +218,8 @@ def test_a_question_what_a_word_means_says_when_no_quote_explains_it(assistant_s
     tlv = assistant_session.ask("Wat is een TLV?", style="ouder")
     assert not tlv.abstained and tlv.citations
     assert tlv.notice == msg.NO_DEFINITION.format(term="TLV")
+    who = assistant_session.ask("Wat is een TLV en wie vraagt die aan?", style="ouder")
+    assert who.notice == msg.NO_DEFINITION.format(term="TLV"), who.text
     # symbiose is explained ("Bij symbiose volgen leerlingen …"), and that sentence is quoted
     symbiose = assistant_session.ask("Wat is symbiose?", style="ouder")
     assert symbiose.notice is None

@@ -491,6 +491,9 @@ def test_a_quantity_must_be_of_the_asked_kind():
     # the source the question names is no part of the term
     ("Wat verstaat de werkagenda onder inclusief onderwijs?", "inclusief onderwijs"),
     ("Wat is een nevenvestiging volgens het rapport?", "nevenvestiging"),
+    # a second question joined to the first
+    ("Wat is een TLV en wie vraagt die aan?", "TLV"),
+    ("Wat betekent OPP, en wie stelt het op?", "OPP"),
     ("Wat is volgens de inspectie symbiose?", "symbiose"),
     ("Wat bedoelt de toolkit met TOS?", "TOS"),
     ("Wat wordt in de werkagenda verstaan onder thuisnabij onderwijs?", "thuisnabij onderwijs"),
