@@ -22,6 +22,7 @@ from assistant.config import AnswerSettings
 from assistant.lexical import analyze, frame_stems, words
 from assistant.text import (
     BULLET_GLYPHS,
+    asking_sentences,
     ends_statement,
     fold,
     heading_key,
@@ -284,7 +285,7 @@ class ExtractiveAnswerer:
 
     def __init__(self, settings: AnswerSettings, index, max_passages: int = 6,
                  dense_weight: float = 0.5, dense_band: float = 0.2, heading_weight: float = 0.5,
-                 rank_weight: float = 0.25):
+                 rank_weight: float = 0.25, context_weight: float = 0.5):
         self.settings = settings
         # provides query_terms(text), idf(term), doc_meta(doc), repeated(sentence) and
         # about_document(chunk id)
@@ -294,12 +295,18 @@ class ExtractiveAnswerer:
         self.dense_band = dense_band  # similarity below the best window that still counts
         self.heading_weight = heading_weight  # question words in the section path, not the sentence
         self.rank_weight = rank_weight  # the passage's rank: rank_weight / (rank + 1)
+        # the weight of a word that only the question's context has, not the sentence that
+        # asks ("Mijn kind heeft een TLV voor het so. Kan hij toch naar een gewone school?"):
+        # measured 0.25 / 0.4 / 0.5 / 0.75 (docs/experiments.md, twenty-first round)
+        self.context_weight = context_weight
         self._roles: tuple[str, list] | None = None  # (generation, role sentences)
 
     # --- selection --------------------------------------------------------------------------
     def candidates(self, question: str, passages: Sequence[Passage]) -> list[Candidate]:
         terms = set(self.index.query_terms(question))
-        total = sum(self.index.idf(t) for t in terms) or 1.0
+        asked = set(self.index.query_terms(" ".join(asking_sentences(question))))
+        weight = {t: 1.0 if t in asked else self.context_weight for t in terms}
+        total = sum(self.index.idf(t) * weight[t] for t in terms) or 1.0
         top_sim = max((u[2] for p in passages[: self.max_passages] for u in p.units),
                       default=0.0)
         rule_question = bool(_ASKS_RULE.match(fold(question)))
@@ -328,8 +335,9 @@ class ExtractiveAnswerer:
                 words_in = set(analyze(sent))
                 have = terms & words_in
                 # words that name a document ("inspectie", "rapport") say which, not what
-                lexical = (sum(self.index.idf(t) * (_NAMING_WEIGHT if t in naming or t in frame
-                                                    else 1.0) for t in have)
+                lexical = (sum(self.index.idf(t) * weight[t]
+                               * (_NAMING_WEIGHT if t in naming or t in frame else 1.0)
+                               for t in have)
                            + self.heading_weight * sum(self.index.idf(t)
                                                        for t in in_section - words_in)) / total
                 sim = max((u[2] for u in p.units if u[0] < e and s < u[1]), default=0.0)

@@ -732,3 +732,36 @@ def test_sections_about_the_document_itself_answer_only_questions_about_it():
     fused = [("m", 0.040, {}), ("b", 0.030, {})]
     assert [cid for cid, _, _ in _about_document_last(fused, frozenset({"m"}), 0.5)] == ["b", "m"]
     assert [cid for cid, _, _ in _about_document_last(fused, frozenset({"m"}), 0.8)] == ["m", "b"]
+
+
+def test_the_words_of_the_sentence_that_asks_weigh_more_than_its_context():
+    from assistant.config import AnswerSettings
+    from assistant.extractive import ExtractiveAnswerer
+    from assistant.lexical import analyze
+
+    body = ("De toelaatbaarheidsverklaring wordt uitgekeerd aan de so-school. "
+            "Een leerling kan een deel van de week naar een gewone school.")
+    p = Passage(Chunk("c", "d.txt", "Doc", body, None, 0, len(body), 0), 1.0)
+
+    class Index:  # every word as rare as the next: only the weights differ
+        def query_terms(self, text):
+            return analyze(text)
+
+        def idf(self, term):
+            return 1.0
+
+        def doc_meta(self, doc):
+            return {"title": "Doc"}
+
+        def repeated(self, sentence):
+            return 1
+
+        def about_document(self, chunk_id):
+            return False
+
+    question = ("Mijn kind heeft een toelaatbaarheidsverklaring, uitgekeerd aan de so-school. "
+                "Mag hij een deel van de week naar een gewone school?")
+    first = ExtractiveAnswerer(AnswerSettings(), Index()).candidates(question, [p])[0]
+    assert first.text.startswith("Een leerling kan"), first.text
+    alike = ExtractiveAnswerer(AnswerSettings(), Index(), context_weight=1.0)
+    assert alike.candidates(question, [p])[0].text.startswith("De toelaatbaarheidsverklaring")
