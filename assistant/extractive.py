@@ -126,6 +126,11 @@ def _in_title(sentence: str, title: frozenset[str]) -> bool:
     return len(toks) >= 4 and sum(t in title for t in toks) >= 0.8 * len(toks)
 
 
+_LAYOUT = re.compile(r"\b(?:hiernaast|hieronder|hierboven|onderstaande?|bovenstaande?|"
+                     r"klik (?:hier|op))\b", re.IGNORECASE)
+_LAYOUT_WORDS = 12
+
+
 def _quotable(sentence: str, note: bool = False) -> bool:
     """A statement, not: a list of links, a fragment cut off at a hyphen ("(New York,
     20-11-"), an ellipsis ("... krijgen...") or a word no sentence ends on ("… beschrijven
@@ -150,6 +155,9 @@ def _quotable(sentence: str, note: bool = False) -> bool:
                       and len(tokens) >= 6
                       and sum(t[:1].islower() for t in tokens) < len(tokens) / 3)
     cut_off = not ends and bool(tokens) and tokens[-1].strip("*_\"”’',").lower() in _CUT_OFF
+    # a short pointer to the page's layout: "De praatplaat vind je hiernaast", "Onderstaand
+    # schema laat een aantal praktijkvoorbeelden zien." (the quote shows no page)
+    label = label or (len(tokens) <= _LAYOUT_WORDS and bool(_LAYOUT.search(sentence)))
     return not (links >= 2 or cut_off or (tokens and links / len(tokens) > 0.3) or label
                 or end.endswith(("-", "...", "…")) or _FIGURE.match(sentence)
                 or "©" in sentence)  # a copyright line ("© Inspectie … | april 2025")

@@ -319,6 +319,12 @@ def test_quotes_are_statements_shown_once_and_whole():
                          "vmbo)")
     assert _quotable("Actienemer(s): OCW, VNG, PO-Raad en VO-raad")
     assert not _quotable("**Integratie bij verschillende soorten vakken**")  # a bold title
+    # a pointer to the page's layout says nothing without the page
+    assert not _quotable("De praatplaat vind je hiernaast")
+    assert not _quotable("Onderstaand schema laat een aantal praktijkvoorbeelden zien.")
+    assert not _quotable("Klik op de pijltjes om meer te lezen over elk voorbeeld.")
+    assert _quotable("We noemen hieronder de belangrijkste afspraken die gemeenten en "
+                     "samenwerkingsverbanden over het leerlingenvervoer maken.")
     assert _quoted("“Bij de bouw is samengewerkt.”") == "“Bij de bouw is samengewerkt.”"
     assert _quoted("Zo is het gegaan.”") == "“Zo is het gegaan.”"
     assert _quoted("**“Dat kost geld.”**") == "**“Dat kost geld.”**"  # emphasis around it
