@@ -163,6 +163,10 @@ class Assistant:
                 draft, query, passages,
                 () if draft.abstained else self.extractive.candidates(query, passages),
                 earlier=[turn.answer for turn in history])
+        problems = invalid_citations(draft.text, draft.citations, [*passages, *draft.sources])
+        if problems:  # cannot happen by construction; never show an unchecked quote
+            log.error("citations rejected after drafting problems=%s", "; ".join(problems))
+            draft = Draft(msg.NOT_IN_DOCUMENTS, [], abstained=True)
         timings["answer"] = _ms(t)
         timings["total"] = _ms(started)
         parts: list[str] = []  # what the user is told before the answer, in this order

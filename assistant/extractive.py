@@ -17,7 +17,7 @@ from itertools import zip_longest
 from assistant import answer_type
 from assistant import messages as msg
 from assistant.answering import Draft
-from assistant.citations import make_citation
+from assistant.citations import make_citation, quote_is_verbatim
 from assistant.config import AnswerSettings
 from assistant.lexical import analyze, frame_stems, words
 from assistant.text import (
@@ -496,6 +496,8 @@ class ExtractiveAnswerer:
             return
         cit = make_citation(len(draft.citations) + 1, extra.passage, extra.text,
                             self.index.doc_meta(extra.passage.chunk.doc))
+        if not quote_is_verbatim(cit, [extra.passage]):  # checked like every quote shown
+            return
         draft.citations.append(cit)
         if extra.passage.chunk.id not in {p.chunk.id for p in passages}:
             draft.sources.append(extra.passage)

@@ -627,3 +627,22 @@ def test_where_parents_can_go_next_is_what_an_actor_does_not_a_survey_finding(as
         # the actor is what the sentence is about, not whose permission a school needs
         assert actors & set(words(quote)[:4]), quote
         assert "%" not in quote and "zegt" not in quote and "://" not in quote, quote
+
+
+def test_a_quote_added_after_drafting_is_checked_too(assistant_session, monkeypatch):
+    """The next step and a refusal's closest passages are checked like the answer's quotes:
+    one that does not stand in its chunk means no quote is shown at all."""
+    from assistant.types import Citation
+
+    def broken_next_step(draft, question, passages, cands=(), earlier=()):
+        draft.citations.append(Citation(n=len(draft.citations) + 1,
+                                        chunk_id=passages[0].chunk.id, doc=passages[0].chunk.doc,
+                                        title="x", section=None, page=None,
+                                        quote="Ouders beslissen altijd zelf over de school."))
+        draft.text += f" [{len(draft.citations)}]"
+
+    monkeypatch.setattr(assistant_session.extractive, "add_next_step", broken_next_step)
+    answer = assistant_session.ask("Wie beslist over de toelaatbaarheidsverklaring?",
+                                   style="ouder")
+    assert answer.abstained and answer.citations == [], answer.text
+    assert answer.text == msg.NOT_IN_DOCUMENTS
