@@ -15,6 +15,31 @@ from ingest.chunking import in_context
 from ingest.glossary import build_glossary, derive
 
 
+class WordsIndex:
+    """What the extractive answerer asks of an index, with every word as rare as the next: the
+    question's words (``terms``, or else all its stems) and nothing about the documents."""
+
+    def __init__(self, terms: list[str] | None = None):
+        self.terms = terms
+
+    def query_terms(self, text):
+        from assistant.lexical import analyze
+
+        return list(self.terms) if self.terms is not None else analyze(text)
+
+    def idf(self, term):
+        return 1.0
+
+    def doc_meta(self, doc):
+        return {"title": "Doc"}
+
+    def repeated(self, sentence):
+        return 1
+
+    def about_document(self, chunk_id):
+        return False
+
+
 def test_sentences_respect_abbreviations_numbers_and_lists():
     text = ("Dit geldt bijv. voor het vso. Zie 9.4.1. Landelijke maatregelen! Wat nu?\n"
             "\uf0b7 Voorjaar 2027: Wetsvoorstel wordt ingediend\n\uf0b7 Voorjaar 2029: "
@@ -660,23 +685,8 @@ def test_quotes_start_where_the_sentence_does():
             "aantal thuiszitters bij de ambulante dienst daalt.")
     p = Passage(Chunk("c", "d.txt", "Doc", body, None, 0, len(body), 0), 1.0)
 
-    class Index:  # the words of the question are all the index needs to know here
-        def query_terms(self, text):
-            return ["ambulant", "dienst"]
-
-        def idf(self, term):
-            return 1.0
-
-        def doc_meta(self, doc):
-            return {"title": "Doc"}
-
-        def repeated(self, sentence):
-            return 1
-
-        def about_document(self, chunk_id):
-            return False
-
-    quotes = [c.text for c in ExtractiveAnswerer(AnswerSettings(), Index())
+    quotes = [c.text for c in ExtractiveAnswerer(AnswerSettings(),
+                                                 WordsIndex(["ambulant", "dienst"]))
               .candidates("Wat doet de ambulante dienst?", [p])]
     assert quotes == ["Het ondersteuningstraject wordt met de ambulante dienst afgestemd."]
 
@@ -743,31 +753,14 @@ def test_sections_about_the_document_itself_answer_only_questions_about_it():
 def test_the_words_of_the_sentence_that_asks_weigh_more_than_its_context():
     from assistant.config import AnswerSettings
     from assistant.extractive import ExtractiveAnswerer
-    from assistant.lexical import analyze
 
     body = ("De toelaatbaarheidsverklaring wordt uitgekeerd aan de so-school. "
             "Een leerling kan een deel van de week naar een gewone school.")
     p = Passage(Chunk("c", "d.txt", "Doc", body, None, 0, len(body), 0), 1.0)
 
-    class Index:  # every word as rare as the next: only the weights differ
-        def query_terms(self, text):
-            return analyze(text)
-
-        def idf(self, term):
-            return 1.0
-
-        def doc_meta(self, doc):
-            return {"title": "Doc"}
-
-        def repeated(self, sentence):
-            return 1
-
-        def about_document(self, chunk_id):
-            return False
-
     question = ("Mijn kind heeft een toelaatbaarheidsverklaring, uitgekeerd aan de so-school. "
                 "Mag hij een deel van de week naar een gewone school?")
-    first = ExtractiveAnswerer(AnswerSettings(), Index()).candidates(question, [p])[0]
+    first = ExtractiveAnswerer(AnswerSettings(), WordsIndex()).candidates(question, [p])[0]
     assert first.text.startswith("Een leerling kan"), first.text
-    alike = ExtractiveAnswerer(AnswerSettings(), Index(), context_weight=1.0)
+    alike = ExtractiveAnswerer(AnswerSettings(), WordsIndex(), context_weight=1.0)
     assert alike.candidates(question, [p])[0].text.startswith("De toelaatbaarheidsverklaring")
