@@ -268,10 +268,18 @@ _MAYBE_ABOUT_DOCUMENT = re.compile(r"^\W*(?:\d+(?:\.\d+)*\.?\s+)?(?:werkwijze|me
                                    r"aanpak|opzet|verantwoording)\b")
 _RESEARCH = re.compile(r"\b(?:onderzoeksvraag\w*|vragenlijst\w*|interview\w*|enquete\w*|"
                        r"respondent\w*|steekproef\w*|focusgroep\w*)\b")
+# ("methode" alone is how a school teaches: "Welke methode voor rekenen …?")
 _ASKS_ABOUT_DOCUMENT = re.compile(r"\b(?:\w*onderzo\w*|vragenlijst\w*|interview\w*|enquete\w*|"
-                                  r"respondent\w*|deelnemer\w*|steekproef|methode\w*|"
+                                  r"respondent\w*|deelnemer\w*|steekproef|"
                                   r"werkwijze|website|download\w*|publicatie|uitgave|"
                                   r"uitgegeven|gemaakt|geschreven|auteur\w*|colofon)\b")
+# where a question names its source it asks what the source says, not how it was made ("Hoe
+# vinden de leerlingen het, volgens het inspectieonderzoek?", "Uit het onderzoek blijkt dat …",
+# "Wat zegt het onderzoek over …?")
+_SOURCE_FRAME = re.compile(r"\b(?:volgens|uit|zegt|zeggen|schrijft|schrijven|noemt|noemen|"
+                           r"beschrijft|beschrijven)\s+(?:het|de|dit|dat|deze|die)\s+[\w-]+")
+# a name is no topic: "de Commissie van Onderzoek" decides on arrangements
+_NAMED = re.compile(r"(?<=\w )Onderzoek\b")
 
 
 def about_the_document(section: str | None, text: str = "") -> bool:
@@ -288,4 +296,5 @@ def about_the_document(section: str | None, text: str = "") -> bool:
 def asks_about_the_document(question: str) -> bool:
     """Whether ``question`` asks about the research or the publication ("Hoeveel scholen zaten
     in het stelselonderzoek?", "Waar kan ik het rapport downloaden?")."""
-    return bool(_ASKS_ABOUT_DOCUMENT.search(fold(question)))
+    asked = _SOURCE_FRAME.sub(" ", fold(_NAMED.sub(" ", question)))
+    return bool(_ASKS_ABOUT_DOCUMENT.search(asked))

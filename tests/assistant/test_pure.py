@@ -737,6 +737,13 @@ def test_sections_about_the_document_itself_answer_only_questions_about_it():
     assert asks_about_the_document("Hoeveel scholen zaten in het stelselonderzoek?")
     assert asks_about_the_document("Waar kan ik het rapport downloaden?")
     assert not asks_about_the_document("Wat raadt de inspectie de besturen aan?")
+    # naming the source asks what it says; a name or a teaching method is no research
+    assert not asks_about_the_document("Hoe vinden de leerlingen zelf dat samen les krijgen, "
+                                       "volgens het inspectieonderzoek?")
+    assert not asks_about_the_document("Wat zegt het onderzoek over de sfeer in de klas?")
+    assert not asks_about_the_document("Hoe lang mag de Commissie van Onderzoek erover doen?")
+    assert not asks_about_the_document("Welke methode voor rekenen werkt het best?")
+    assert asks_about_the_document("Wie heeft het onderzoek uitgevoerd?")
 
     # "Werkwijze" also heads how a samenwerkingsverband works: a method only over research
     research = "We stuurden een vragenlijst en hielden interviews met schoolleiders."
