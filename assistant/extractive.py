@@ -225,12 +225,18 @@ def _overlaps(a: Candidate, b: Candidate) -> bool:
     return a.passage.chunk.id == b.passage.chunk.id and a.start < b.end and b.start < a.end
 
 
-def display_order(chosen: Sequence[Candidate]) -> list[Candidate]:
+def display_order(chosen: Sequence[Candidate],
+                  on_point: Callable[[Candidate], bool] | None = None) -> list[Candidate]:
     """``chosen`` (best first) as an answer shows them: documents by their best quote, which
     opens its document's group (the answer before what surrounds it: the evidence is the
     first quote in 0.49 of the dev answers against 0.29 in plain reading order;
     docs/experiments.md, eighteenth round); then the rest of the passage it stands in, then
-    the document's other passages, in reading order (a timeline's "Fase 2" before "Fase 3")."""
+    the document's other passages, in reading order (a timeline's "Fase 2" before "Fase 3").
+    ``on_point``: quotes for which it is false (they owe their place to their passage, not to
+    what they say: a list item "Veilige sfeer om van elkaar te leren" under "Werkklimaat")
+    count after the others in choosing which quote opens a group, and which group comes first."""
+    if on_point is not None:
+        chosen = sorted(chosen, key=lambda c: not on_point(c))
     doc_rank: dict[str, int] = {}
     best: set[int] = set()
     first: set[str] = set()
@@ -362,6 +368,18 @@ class ExtractiveAnswerer:
                 out.append(Candidate(p, rank, s, e, score))
         return sorted(out, key=lambda c: -c.score)
 
+    def _on_point(self, question: str) -> Callable[[Candidate], bool]:
+        """Whether a quote says something on ``question``: it, or the heading it stands under,
+        holds one of the question's words (frame words such as "toolkit" or "rapport", which
+        say which document, do not count)."""
+        terms = set(self.index.query_terms(question)) - frame_stems()
+
+        def on_point(c: Candidate) -> bool:
+            heading = (c.passage.chunk.section or "").rsplit(" > ", 1)[-1]
+            return bool(terms & (set(analyze(c.text)) | set(analyze(heading))))
+
+        return on_point
+
     def _in_place_only(self, text: str, start: int, sent: str) -> bool:
         """What makes sense only where it stands in the document, not as a quote: the rest of
         a sentence that a footnote cut off, a chapter title repeated on its pages, and the
@@ -455,7 +473,7 @@ class ExtractiveAnswerer:
         chosen = self._both_sides(question, cands, self.select(cands))
         if not chosen:
             return Draft(msg.NOT_IN_DOCUMENTS, [], abstained=True)
-        chosen = display_order(chosen)
+        chosen = display_order(chosen, self._on_point(question))
         citations = [make_citation(i, c.passage, c.text,
                                    self.index.doc_meta(c.passage.chunk.doc))
                      for i, c in enumerate(chosen, start=1)]

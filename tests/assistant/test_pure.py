@@ -383,6 +383,14 @@ def test_quotes_are_statements_shown_once_and_whole():
     shown = display_order(best_first)
     assert [(c.passage.chunk.id, c.start) for c in shown] == [
         ("p", rule), ("p", 0), ("p", text.index("Zo")), ("q", 0), ("r", 0)]
+    # ... unless that quote says nothing on the question: then the best one that does leads
+    answerer = ExtractiveAnswerer(AnswerSettings(), WordsIndex())
+    shown = display_order(best_first, answerer._on_point("Hoe lang loopt fase 2?"))
+    assert [(c.passage.chunk.id, c.start) for c in shown] == [
+        ("r", 0), ("p", rule), ("p", 0), ("p", text.index("Zo")), ("q", 0)]
+    # the heading a quote stands under speaks for it ("Symbiose" over "Er mag 60% …")
+    shown = display_order(best_first, answerer._on_point("Hoeveel mag bij symbiose?"))
+    assert (shown[0].passage.chunk.id, shown[0].start) == ("p", rule)
 
     # a quote keeps the sentence after it that says what it means by example
     from assistant.extractive import _with_continuation
