@@ -129,6 +129,10 @@ def _in_title(sentence: str, title: frozenset[str]) -> bool:
 _LAYOUT = re.compile(r"\b(?:hiernaast|hieronder|hierboven|onderstaande?|bovenstaande?|"
                      r"klik (?:hier|op))\b", re.IGNORECASE)
 _LAYOUT_WORDS = 12
+# "Bel of mail Erik Schraven": a person to call, without the number or address (a link in the
+# PDF); "Bel of mail dan met Suzanne Pronk:" leads into them and stays
+_CONTACT = re.compile(r"^\W*(?:[Bb]el|[Mm]ail) of (?:bel|mail)(?: dan)?(?: met)?"
+                      r"(?:\s+[A-Z][\w.-]*)+[^\w:]*$")
 
 
 def _quotable(sentence: str, note: bool = False) -> bool:
@@ -158,6 +162,7 @@ def _quotable(sentence: str, note: bool = False) -> bool:
     # a short pointer to the page's layout: "De praatplaat vind je hiernaast", "Onderstaand
     # schema laat een aantal praktijkvoorbeelden zien." (the quote shows no page)
     label = label or (len(tokens) <= _LAYOUT_WORDS and bool(_LAYOUT.search(sentence)))
+    label = label or bool(_CONTACT.match(sentence))
     return not (links >= 2 or cut_off or (tokens and links / len(tokens) > 0.3) or label
                 or end.endswith(("-", "...", "…")) or _FIGURE.match(sentence)
                 or "©" in sentence)  # a copyright line ("© Inspectie … | april 2025")

@@ -350,6 +350,11 @@ def test_quotes_are_statements_shown_once_and_whole():
     assert not _quotable("Klik op de pijltjes om meer te lezen over elk voorbeeld.")
     assert _quotable("We noemen hieronder de belangrijkste afspraken die gemeenten en "
                      "samenwerkingsverbanden over het leerlingenvervoer maken.")
+    # ... as does a person to call without the number or address; one that leads into them
+    # ("…:") stays
+    assert not _quotable("Bel of mail Erik Schraven")
+    assert _quotable("Bel of mail dan met Suzanne Pronk:")
+    assert _quotable("Mail de school bij vragen.")
     assert _quoted("“Bij de bouw is samengewerkt.”") == "“Bij de bouw is samengewerkt.”"
     assert _quoted("Zo is het gegaan.”") == "“Zo is het gegaan.”"
     assert _quoted("**“Dat kost geld.”**") == "**“Dat kost geld.”**"  # emphasis around it
