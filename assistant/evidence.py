@@ -18,6 +18,7 @@ lack a little more (docs/experiments.md, seventeenth round).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -47,8 +48,8 @@ def coverage(index, terms: set[str], passages: Sequence[Passage], top: int = 3,
     for p in passages[:top]:
         held = index.chunk_terms(p.chunk.id)
         found |= {t for t in terms if t in held or stands_for.get(t, frozenset()) & held}
-    total = sum(index.idf(t) for t in terms)
-    return sum(index.idf(t) for t in found) / total if total else 0.0
+    total = math.fsum(index.idf(t) for t in terms)  # fsum: the same sum in any set order
+    return math.fsum(index.idf(t) for t in found) / total if total else 0.0
 
 
 def abstains(coverage_: float, similarity: float, words: int, min_coverage: float,

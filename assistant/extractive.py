@@ -8,6 +8,7 @@ user chose.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -325,7 +326,9 @@ class ExtractiveAnswerer:
         terms = set(self.index.query_terms(question))
         asked = set(self.index.query_terms(" ".join(asking_sentences(question))))
         weight = {t: 1.0 if t in asked else self.context_weight for t in terms}
-        total = sum(self.index.idf(t) * weight[t] for t in terms) or 1.0
+        # math.fsum over sets: a plain sum's last bits follow the set's order, which follows
+        # the process's string hashing, and near-ties flipped from one start to the next
+        total = math.fsum(self.index.idf(t) * weight[t] for t in terms) or 1.0
         top_sim = max((u[2] for p in passages[: self.max_passages] for u in p.units),
                       default=0.0)
         rule_question = bool(_ASKS_RULE.match(fold(question)))
@@ -354,11 +357,12 @@ class ExtractiveAnswerer:
                 words_in = set(analyze(sent))
                 have = terms & words_in
                 # words that name a document ("inspectie", "rapport") say which, not what
-                lexical = (sum(self.index.idf(t) * weight[t]
-                               * (_NAMING_WEIGHT if t in naming or t in frame else 1.0)
-                               for t in have)
-                           + self.heading_weight * sum(self.index.idf(t)
-                                                       for t in in_section - words_in)) / total
+                lexical = (math.fsum(self.index.idf(t) * weight[t]
+                                     * (_NAMING_WEIGHT if t in naming or t in frame else 1.0)
+                                     for t in have)
+                           + self.heading_weight * math.fsum(self.index.idf(t)
+                                                             for t in in_section - words_in)
+                           ) / total
                 sim = max((u[2] for u in p.units if u[0] < e and s < u[1]), default=0.0)
                 dense = max(0.0, 1.0 - (top_sim - sim) / self.dense_band) if sim else 0.0
                 score = lexical + self.dense_weight * dense + self.rank_weight / (rank + 1)
@@ -557,7 +561,8 @@ class ExtractiveAnswerer:
             chunk, s, e = item
             sent = chunk.text[s:e]
             have = terms & set(analyze(sent)) - _actor_stems()
-            return (_PARENTS in words(sent), sum(self.index.idf(t) for t in have), -len(sent))
+            return (_PARENTS in words(sent), math.fsum(self.index.idf(t) for t in have),
+                    -len(sent))
 
         chunk, s, e = max((i for i in pool if new(i[0].text[i[1]:i[2]])), key=key,
                           default=(None, 0, 0))
