@@ -8,6 +8,7 @@ words), ``different`` (a close passage states another number, year, name, actor,
 from __future__ import annotations
 
 import difflib
+import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -205,7 +206,7 @@ def best_match(statement: str, passages: Sequence[Passage], idf) -> Match | None
             return idf(t) * _QUALIFIER_WEIGHT
         return idf(t) * (_ACTOR_WEIGHT if t in _actor_stems() else 1.0)
 
-    total = sum(weight(t) for t in sorted(terms)) or 1.0
+    total = math.fsum(weight(t) for t in terms) or 1.0  # fsum: the same sum in any set order
     best: Match | None = None
     for p in passages:
         spans = sentence_spans(p.chunk.text)
@@ -219,8 +220,8 @@ def best_match(statement: str, passages: Sequence[Passage], idf) -> Match | None
             text = p.chunk.text[s:e]
             have = terms & set(analyze(text))
             headed = in_section - have
-            cov = (sum(weight(t) for t in sorted(have))  # sorted: the same sum every run
-                   + _SECTION_WEIGHT * sum(weight(t) for t in sorted(headed))) / total
+            cov = (math.fsum(weight(t) for t in have)
+                   + _SECTION_WEIGHT * math.fsum(weight(t) for t in headed)) / total
             stated = _number_kinds(text) if numbers else {}
             if numbers:
                 cov += _NUMBER_KIND_BONUS * bool(kinds & set(stated.values()))
