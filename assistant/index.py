@@ -7,7 +7,7 @@ import math
 import re
 import threading
 from collections import Counter, OrderedDict
-from collections.abc import Sequence
+from collections.abc import Container, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 
@@ -116,27 +116,19 @@ class QueryVectors:
         return vector
 
 
+def _weigh(fused: list[tuple[str, float, dict[str, int]]], picked: Container[str],
+           factor: float) -> list[tuple[str, float, dict[str, int]]]:
+    """``fused`` with the score of each chunk in ``picked`` times ``factor``, best first."""
+    weighed = [(cid, score * factor, ranks) if cid in picked else (cid, score, ranks)
+               for cid, score, ranks in fused]
+    return sorted(weighed, key=lambda item: (-item[1], item[0]))
+
+
 def _short_last(fused: list[tuple[str, float, dict[str, int]]], chunks: dict[str, Chunk],
                 chars: int, factor: float) -> list[tuple[str, float, dict[str, int]]]:
     """``fused`` with the score of each chunk shorter than ``chars`` times ``factor``."""
-    def weighed(item: tuple[str, float, dict[str, int]]) -> tuple[str, float, dict[str, int]]:
-        chunk = chunks.get(item[0])
-        short = chunk is not None and len(chunk.text) < chars
-        return (item[0], item[1] * factor, item[2]) if short else item
-
-    return sorted(map(weighed, fused), key=lambda item: (-item[1], item[0]))
-
-
-def _about_document_last(fused: list[tuple[str, float, dict[str, int]]],
-                         about: frozenset[str], factor: float
-                         ) -> list[tuple[str, float, dict[str, int]]]:
-    """``fused`` with the chunks in ``about`` (of sections about the document itself: its
-    method, its colophon) at ``factor`` of their score."""
-    def weighed(item: tuple[str, float, dict[str, int]]) -> tuple[str, float, dict[str, int]]:
-        cid, score, ranks = item
-        return (cid, score * factor, ranks) if cid in about else item
-
-    return sorted(map(weighed, fused), key=lambda item: (-item[1], item[0]))
+    return _weigh(fused, {cid for cid, _, _ in fused
+                          if cid in chunks and len(chunks[cid].text) < chars}, factor)
 
 
 class _Loaded:
@@ -398,8 +390,8 @@ class SearchIndex:
                                 s.short_chunk_factor)
         if method == "hybrid" and s.about_document_factor != 1.0 \
                 and not answer_type.asks_about_the_document(text):
-            fused = _about_document_last(fused, self.state.about_document,
-                                         s.about_document_factor)
+            # chunks of sections about the document itself (its method, its colophon)
+            fused = _weigh(fused, self.state.about_document, s.about_document_factor)
         if method == "hybrid" and s.lexical_dominance:
             fused = _dominant_first(fused, raw_scores["lexical"], s.lexical_dominance)
         passages = []

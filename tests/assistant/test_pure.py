@@ -742,7 +742,7 @@ def test_the_similarity_rule_gives_a_question_whose_words_the_passages_hold_some
 
 def test_sections_about_the_document_itself_answer_only_questions_about_it():
     from assistant.answer_type import about_the_document, asks_about_the_document
-    from assistant.index import _about_document_last
+    from assistant.index import _weigh
 
     assert about_the_document("Rapport > Colofon")
     assert not about_the_document("Colofon van de school > Toewijzing")
@@ -766,8 +766,8 @@ def test_sections_about_the_document_itself_answer_only_questions_about_it():
                                   "Het samenwerkingsverband wijst een arrangement toe.")
 
     fused = [("m", 0.040, {}), ("b", 0.030, {})]
-    assert [cid for cid, _, _ in _about_document_last(fused, frozenset({"m"}), 0.5)] == ["b", "m"]
-    assert [cid for cid, _, _ in _about_document_last(fused, frozenset({"m"}), 0.8)] == ["m", "b"]
+    assert [cid for cid, _, _ in _weigh(fused, frozenset({"m"}), 0.5)] == ["b", "m"]
+    assert [cid for cid, _, _ in _weigh(fused, frozenset({"m"}), 0.8)] == ["m", "b"]
 
 
 def test_the_words_of_the_sentence_that_asks_weigh_more_than_its_context():
