@@ -92,15 +92,16 @@ def _evaluate(runs: dict[str, list[dict]], args) -> dict[str, dict]:
     return evals
 
 
-def _print_report(evals: dict[str, dict], runs: dict[str, list[dict]], out: str | None) -> None:
+def _print_report(evals: dict[str, dict], runs: dict[str, list[dict]], out: str | None,
+                  paired: bool = False) -> None:
     from eval.report import markdown, summary_line, write_report
 
     if out:
-        path = write_report(evals, runs, Path(out))
+        path = write_report(evals, runs, Path(out), paired)
         print(path.read_text(encoding="utf-8"))
         print(f"report written to {path}")
     else:
-        print(markdown(evals))
+        print(markdown(evals, paired=paired))
     names = list(evals)
     for name in names[1:]:
         print(summary_line(name, evals[name]).replace("summary:", "peer:", 1))
@@ -119,7 +120,7 @@ def cmd_report(args) -> int:
     from eval.metrics import load_run
 
     runs = {n: load_run(Path(p)) for n, p in zip(_names(args.runs), args.runs)}
-    _print_report(_evaluate(runs, args), runs, args.out)
+    _print_report(_evaluate(runs, args), runs, args.out, paired=args.paired)
     return 0
 
 
@@ -185,7 +186,8 @@ def parser() -> argparse.ArgumentParser:
         p.add_argument("runs", nargs="+" if name == "compare" else 1, metavar="RUN.jsonl")
         p.add_argument("--out", help="folder for report.md, metrics.json and the plots")
         _gold_args(p)
-        p.set_defaults(func=cmd_report)
+        # compare: versions of the project on the same questions, each against the first
+        p.set_defaults(func=cmd_report, paired=name == "compare")
 
     p = sub.add_parser("all", help="the project and its peers on the dev set, one report")
     _gold_args(p)

@@ -27,6 +27,7 @@ Answers
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -412,6 +413,40 @@ def latency(run: Sequence[dict]) -> dict[str, dict[str, float | None]]:
     order = {s: i for i, s in enumerate(STAGES_ORDER)}
     return {s: {"p50": percentile(v, 50), "p95": percentile(v, 95), "max": max(v), "n": len(v)}
             for s, v in sorted(stages.items(), key=lambda kv: (order.get(kv[0], 99), kv[0]))}
+
+
+LOWER_IS_BETTER = frozenset({"false_abst"})
+
+
+def paired_difference(before: Sequence[ItemScore], after: Sequence[ItemScore], metric: str,
+                      resamples: int = 2000, seed: int = 0) -> dict[str, float | None] | None:
+    """``after`` against ``before`` on one metric, item by item (the items both score on it).
+
+    ``diff``: the mean difference; ``better``/``worse``: the items that moved either way;
+    ``sure``: the share of paired bootstrap resamples (items drawn with replacement, the same
+    draw for both runs) in which ``after`` does better on average: near 1 a gain that does not
+    hang on one or two items, near 0.5 a coin toss, near 0 a loss; None when no item moved.
+    Seeded: the same runs give the same share. None when no item has the metric in both."""
+    import random
+
+    mine = {i.id: i.values.get(metric) for i in before}
+    pairs = [(mine[i.id], i.values[metric]) for i in after
+             if i.values.get(metric) is not None and mine.get(i.id) is not None]
+    if not pairs:
+        return None
+    sign = -1.0 if metric in LOWER_IS_BETTER else 1.0
+    gains = [sign * (b - a) for a, b in pairs]  # above 0: ``after`` does better
+    n = len(gains)
+    sure = None
+    if any(gains):
+        rnd = random.Random(seed)
+        sure = sum(math.fsum(gains[rnd.randrange(n)] for _ in range(n)) > 0
+                   for _ in range(resamples)) / resamples
+    return {"n": float(n), "before": math.fsum(a for a, _ in pairs) / n,
+            "after": math.fsum(b for _, b in pairs) / n,
+            "diff": math.fsum(b - a for a, b in pairs) / n,
+            "better": float(sum(g > 0 for g in gains)),
+            "worse": float(sum(g < 0 for g in gains)), "sure": sure}
 
 
 def evaluate(run: Sequence[dict], golds: dict[str, Gold], corpus: dict[str, str]) -> dict:

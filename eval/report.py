@@ -65,6 +65,25 @@ def metric_by_group(evals: Mapping[str, Mapping], by: str, metric: str) -> str:
     return table(header, rows)
 
 
+def differences_table(evals: Mapping[str, Mapping], metrics: Sequence[str] = METRICS) -> str:
+    """Every later run against the first, metric by metric, on the items both score."""
+    from eval.metrics import paired_difference
+
+    names = list(evals)
+    first = evals[names[0]]["items"]
+    rows = []
+    for name in names[1:]:
+        for m in metrics:
+            d = paired_difference(first, evals[name]["items"], m)
+            if d is None:
+                continue
+            rows.append([name, LABELS[m], str(int(d["n"])), fmt(d["before"], 4),
+                         fmt(d["after"], 4), f"{d['diff']:+.4f}",
+                         f"{int(d['better'])} / {int(d['worse'])}", fmt(d["sure"])])
+    return table(["run", "metric", "n", names[0], "run", "difference", "items better / worse",
+                  "resamples better"], rows)
+
+
 def latency_table(evals: Mapping[str, Mapping]) -> str:
     rows = []
     for name, ev in evals.items():
@@ -117,13 +136,22 @@ def misses_table(ev: Mapping, run: Sequence[dict], width: int = 90) -> str:
 
 
 def markdown(evals: Mapping[str, Mapping], plots: Sequence[str] = (),
-             runs: Mapping[str, Sequence[dict]] | None = None) -> str:
+             runs: Mapping[str, Sequence[dict]] | None = None, paired: bool = False) -> str:
     """The whole report; the first system is the one under test, the others its peers.
-    With ``runs``, the items the system under test got wrong are listed with their question."""
+    With ``runs``, the items the system under test got wrong are listed with their question.
+    ``paired``: the runs are versions of one system on the same questions (``eval compare``):
+    each later one against the first, item by item, instead of peers."""
     names = list(evals)
     main = names[0]
     parts = ["# Evaluation", ""]
-    if len(names) > 1:
+    if paired and len(names) > 1:
+        parts += ["## Against the first run", "",
+                  ("Each metric on the items both runs score. \"resamples better\": the share "
+                   "of 2,000 paired bootstrap resamples of those items in which the run does "
+                   "better on average (lower is better for false abstention); near 1.00 a "
+                   "gain that does not hang on one or two questions, near 0.50 a coin toss."),
+                  "", differences_table(evals), ""]
+    elif len(names) > 1:
         peers = ", ".join(f"`{n}`" for n in names[1:])
         parts += [(f"System under test: `{main}`; peers: {peers}. Peers are compared on "
                    "retrieval only (their answer metrics are –)."), ""]
@@ -203,13 +231,13 @@ def _jsonable(ev: Mapping) -> dict:
 
 
 def write_report(evals: Mapping[str, Mapping], runs: Mapping[str, Sequence[dict]],
-                 out_dir: Path) -> Path:
+                 out_dir: Path, paired: bool = False) -> Path:
     """report.md, metrics.json and the plots in ``out_dir``; returns the Markdown path."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     plots = [plot_recall_by_type(evals, out_dir / "recall_by_type.png"),
              plot_latency(runs, out_dir / "latency.png")]
-    md = markdown(evals, [str(p) for p in plots], runs)
+    md = markdown(evals, [str(p) for p in plots], runs, paired)
     path = out_dir / "report.md"
     path.write_text(md, encoding="utf-8")
     (out_dir / "metrics.json").write_text(

@@ -238,3 +238,45 @@ def test_misses_table_lists_what_went_wrong_with_the_question():
     assert "Wat is symbiose \\| of niet?" in rows[0]  # one space; a pipe does not split the row
     assert "answered, but not in the documents" in rows[1]
     assert misses_table({"items": items[1:2]}, run[1:2]) == "None."
+
+
+def _scores(metric: str, values: dict[str, float | None]) -> list[m.ItemScore]:
+    return [m.ItemScore(i, "factoid", "ouder", {metric: v}) for i, v in values.items()]
+
+
+def test_paired_difference_counts_items_both_runs_score_and_how_sure_a_gain_is():
+    before = _scores("mrr", {f"q{i}": 0.5 for i in range(20)} | {"only": 1.0})
+    after = _scores("mrr", {f"q{i}": 1.0 for i in range(20)} | {"new": 0.0})
+    d = m.paired_difference(before, after, "mrr")
+    assert (d["n"], d["before"], d["after"], d["diff"]) == (20, 0.5, 1.0, 0.5)
+    assert (d["better"], d["worse"], d["sure"]) == (20, 0, 1.0)
+    # one question that gained alone: the mean moves, most resamples do not see it
+    one = _scores("mrr", {"q0": 1.0} | {f"q{i}": 0.5 for i in range(1, 20)})
+    d = m.paired_difference(before, one, "mrr")
+    assert d["better"] == 1 and d["worse"] == 0 and 0.5 < d["sure"] < 0.8
+    assert m.paired_difference(before, one, "mrr") == d  # seeded: the same share again
+    assert m.paired_difference(before, before, "mrr")["sure"] is None  # nothing moved
+    assert m.paired_difference(before, after, "facts") is None  # no item has it
+
+
+def test_paired_difference_counts_fewer_false_abstentions_as_better():
+    before = _scores("false_abst", {"q1": 1.0, "q2": 1.0, "q3": 0.0})
+    after = _scores("false_abst", {"q1": 0.0, "q2": 0.0, "q3": 0.0})
+    d = m.paired_difference(before, after, "false_abst")
+    assert d["diff"] < 0 and (d["better"], d["worse"]) == (2, 0) and d["sure"] > 0.5
+
+
+def test_compare_report_puts_each_run_against_the_first():
+    from eval.report import markdown
+
+    def ev(values):
+        items = _scores("mrr", values)
+        return {"items": items, "overall": m.aggregate(items), "by_type": {}, "by_persona": {},
+                "latency": {}}
+
+    evals = {"before": ev({"q1": 0.5, "q2": 1.0}), "after": ev({"q1": 1.0, "q2": 1.0})}
+    text = markdown(evals, paired=True)
+    row = next(line for line in text.splitlines() if line.startswith("| after | MRR |"))
+    assert row.split(" | ")[2:7] == ["2", "0.7500", "1.0000", "+0.2500", "1 / 0"]
+    assert "peers" not in text and "Against the first run" in markdown(evals, paired=True)
+    assert "Against the first run" not in markdown(evals)

@@ -60,3 +60,18 @@ def test_eval_run_and_report_on_three_questions(settings_session, tmp_path, caps
     assert (tmp_path / "report" / "recall_by_type.png").stat().st_size > 1000
     report = (tmp_path / "report" / "report.md").read_text(encoding="utf-8")
     assert "## Overall" in report and "## What `run` got wrong" in report
+
+    # compare: the same run with the first answer's passages in reverse order, against it
+    worse = tmp_path / "worse.jsonl"
+    worse.write_text("".join(json.dumps(dict(r, retrieved=r["retrieved"][::-1]) if i == 0 else r,
+                                        ensure_ascii=False) + "\n"
+                             for i, r in enumerate(records)), encoding="utf-8")
+    capsys.readouterr()
+    rc = main(["compare", str(out), str(worse), "--questions", str(questions),
+               "--conversations", str(conversations),
+               "--corpus", str(settings_session.corpus_dir)])
+    assert rc == 0
+    printed = capsys.readouterr().out
+    assert "## Against the first run" in printed
+    rows = [line for line in printed.splitlines() if line.startswith("| worse | MRR |")]
+    assert len(rows) == 1 and rows[0].split(" | ")[6] == "0 / 1"
