@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import json
 import math
+import random
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -427,8 +428,6 @@ def paired_difference(before: Sequence[ItemScore], after: Sequence[ItemScore], m
     draw for both runs) in which ``after`` does better on average: near 1 a gain that does not
     hang on one or two items, near 0.5 a coin toss, near 0 a loss; None when no item moved.
     Seeded: the same runs give the same share. None when no item has the metric in both."""
-    import random
-
     mine = {i.id: i.values.get(metric) for i in before}
     pairs = [(mine[i.id], i.values[metric]) for i in after
              if i.values.get(metric) is not None and mine.get(i.id) is not None]

@@ -6,7 +6,7 @@ import json
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from eval.metrics import METRICS, RETRIEVAL_METRICS
+from eval.metrics import METRICS, RETRIEVAL_METRICS, paired_difference
 
 LABELS = {"recall@5": "R@5", "recall@10": "R@10", "recall@6k": "R@6k", "mrr": "MRR",
           "cit_valid": "cit. valid", "cit_hit": "cit. hit",
@@ -67,8 +67,6 @@ def metric_by_group(evals: Mapping[str, Mapping], by: str, metric: str) -> str:
 
 def differences_table(evals: Mapping[str, Mapping], metrics: Sequence[str] = METRICS) -> str:
     """Every later run against the first, metric by metric, on the items both score."""
-    from eval.metrics import paired_difference
-
     names = list(evals)
     first = evals[names[0]]["items"]
     rows = []
@@ -80,8 +78,8 @@ def differences_table(evals: Mapping[str, Mapping], metrics: Sequence[str] = MET
             rows.append([name, LABELS[m], str(int(d["n"])), fmt(d["before"], 4),
                          fmt(d["after"], 4), f"{d['diff']:+.4f}",
                          f"{int(d['better'])} / {int(d['worse'])}", fmt(d["sure"])])
-    return table(["run", "metric", "n", names[0], "run", "difference", "items better / worse",
-                  "resamples better"], rows)
+    return table(["run", "metric", "n", names[0], "this run", "difference",
+                  "items better / worse", "resamples better"], rows)
 
 
 def latency_table(evals: Mapping[str, Mapping]) -> str:
