@@ -216,6 +216,8 @@ def add_arguments(ap: argparse.ArgumentParser) -> None:
     ap.add_argument("--questions", nargs="+", default=[str(here / "questions.jsonl")])
     ap.add_argument("--conversations", nargs="*", default=[str(here / "conversations.jsonl")])
     ap.add_argument("--variants", nargs="+", choices=list(VARIANTS), default=list(VARIANTS))
+    ap.add_argument("--runs", help="folder for each variant's run (<variant>.jsonl, the text "
+                                   "files' names), for `eval compare`")
 
 
 def main(args: argparse.Namespace) -> int:
@@ -223,7 +225,7 @@ def main(args: argparse.Namespace) -> int:
     from assistant.factory import build_assistant, build_embedder
     from eval.metrics import evaluate, load_corpus, load_gold
     from eval.report import markdown
-    from eval.runner import build_system, read_jsonl, run_system
+    from eval.runner import build_system, read_jsonl, run_system, write_run
     from ingest.pipeline import run_ingest
 
     if not FONT.exists():
@@ -249,8 +251,10 @@ def main(args: argparse.Namespace) -> int:
         print(f"{variant}: {report.summary()}", file=sys.stderr)
         system = build_system("project", settings,
                               assistant=build_assistant(settings, embedder=embedder))
-        records = run_system(system, questions, conversations)
-        evals[f"pdf ({variant})"] = evaluate(_renamed(records, names), golds, text)
+        records = _renamed(run_system(system, questions, conversations), names)
+        evals[f"pdf ({variant})"] = evaluate(records, golds, text)
+        if args.runs:
+            write_run(records, Path(args.runs) / f"{variant}.jsonl")
     report = markdown(evals)
     print(report[report.index("## Overall"):report.index("\n## ", report.index("## Overall") + 1)])
     return 0

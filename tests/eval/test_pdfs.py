@@ -42,3 +42,35 @@ def test_citations_of_the_pdfs_are_mapped_back_to_the_text_files():
     out = _renamed(records, {"a.pdf": "a.txt", "b.pdf": "b.md"})
     assert out[0]["citations"][0]["doc"] == "a.txt"
     assert [r["doc"] for r in out[0]["retrieved"]] == ["b.md", "c.txt"]
+
+
+@pytest.mark.skipif(not FONT.exists(), reason=f"{FONT} sets the corpus' letters (“ ” ’ •)")
+def test_eval_pdfs_writes_each_variants_run_under_the_text_files_names(tmp_path, monkeypatch,
+                                                                       capsys):
+    import argparse
+    import json
+
+    from eval.pdfs import add_arguments, main
+    from tests.conftest import EVAL
+
+    monkeypatch.setenv("INCLUSIEF_EMBEDDER__NATIVE_BUILD", "false")  # no compiler run here
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(CORPUS / DOC, corpus)
+    shutil.copy(CORPUS / "sources.toml", corpus)
+    questions = tmp_path / "q.jsonl"
+    picked = [q for q in map(json.loads, (EVAL / "questions.jsonl").open(encoding="utf-8"))
+              if q["doc"] == DOC][:2]
+    questions.write_text("".join(json.dumps(q, ensure_ascii=False) + "\n" for q in picked),
+                         encoding="utf-8")
+    ap = argparse.ArgumentParser()
+    add_arguments(ap)
+    args = ap.parse_args(["--work", str(tmp_path / "work"), "--corpus", str(corpus),
+                          "--questions", str(questions), "--conversations",
+                          "--variants", "outline", "--runs", str(tmp_path / "runs")])
+    assert main(args) == 0
+    assert "| pdf (outline) | 2 |" in capsys.readouterr().out
+    records = [json.loads(line) for line in
+               (tmp_path / "runs" / "outline.jsonl").open(encoding="utf-8")]
+    assert [r["id"] for r in records] == [q["id"] for q in picked]
+    assert {p["doc"] for r in records for p in r["retrieved"]} == {DOC}
