@@ -21,6 +21,7 @@ from assistant.answering import Draft
 from assistant.citations import make_citation, quote_is_verbatim
 from assistant.config import AnswerSettings
 from assistant.lexical import analyze, frame_stems, words
+from assistant.query import follow_up_of
 from assistant.text import (
     BULLET_GLYPHS,
     asking_sentences,
@@ -380,8 +381,12 @@ class ExtractiveAnswerer:
     def _on_point(self, question: str) -> Callable[[Candidate], bool]:
         """Whether a quote says something on ``question``: it, or the heading it stands under,
         holds one of the question's words (frame words such as "toolkit" or "rapport", which
-        say which document, do not count)."""
-        terms = set(self.index.query_terms(question)) - frame_stems()
+        say which document, do not count). For a follow-up joined with its subject, the
+        follow-up's own words: "En wanneer komt die wetswijziging dan?" opens with the
+        wetswijziging, not with the regeling the question before it was about."""
+        own = follow_up_of(question)
+        terms = set(self.index.query_terms(own)) - frame_stems() if own else set()
+        terms = terms or set(self.index.query_terms(question)) - frame_stems()
 
         def on_point(c: Candidate) -> bool:
             heading = (c.passage.chunk.section or "").rsplit(" > ", 1)[-1]

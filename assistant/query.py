@@ -184,3 +184,14 @@ def condense(question: str, history: Sequence[Turn]) -> str:
     if len(history) >= 2 and is_follow_up(subject):  # the subject is one more turn back
         subject = f"{history[-2].question} {subject}"
     return f"{question} ({subject})"
+
+
+# what ``condense`` makes of a follow-up: "<follow-up>? (<subject>)"
+_CONDENSED = re.compile(r"(.+\?)\s*\((.+)\)\s*", re.DOTALL)
+
+
+def follow_up_of(query: str) -> str | None:
+    """The follow-up as typed, when ``query`` is one that ``condense`` joined with its subject
+    ("En wie betaalt dat? (Mag mijn zoon deels naar een gewone school?)"); else None."""
+    m = _CONDENSED.fullmatch(query)
+    return m.group(1) if m else None

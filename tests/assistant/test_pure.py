@@ -8,7 +8,7 @@ from assistant import answer_type
 from assistant.checker import differences, extract_statement, strip_attribution
 from assistant.citations import invalid_citations, markers
 from assistant.index import rrf
-from assistant.query import build_query, condense, is_follow_up
+from assistant.query import build_query, condense, follow_up_of, is_follow_up
 from assistant.text import asking_sentences, contains_verbatim, match_key, split_sentences
 from assistant.types import Chunk, Citation, Passage, Turn
 from ingest.chunking import in_context
@@ -170,6 +170,10 @@ def test_follow_ups_are_condensed_with_the_previous_subject():
     assert not is_follow_up(standalone)
     assert condense(standalone, history) == standalone
     assert condense("en wie betaalt dat?", []) == "en wie betaalt dat?"
+    # what the follow-up itself asks can be told apart again
+    assert follow_up_of(condense("en wie betaalt dat?", history)) == "en wie betaalt dat?"
+    assert follow_up_of(standalone) is None
+    assert follow_up_of("Waarom doen de leraren (AOb, CNV) niet mee?") is None
 
 
 @pytest.mark.parametrize("question", [
@@ -395,6 +399,13 @@ def test_quotes_are_statements_shown_once_and_whole():
         ("r", 0), ("p", rule), ("p", 0), ("p", text.index("Zo")), ("q", 0)]
     # the heading a quote stands under speaks for it ("Symbiose" over "Er mag 60% …")
     shown = display_order(best_first, answerer._on_point("Hoeveel mag bij symbiose?"))
+    assert (shown[0].passage.chunk.id, shown[0].start) == ("p", rule)
+    # a follow-up joined with its subject: its own words decide, not the subject's
+    shown = display_order(best_first, answerer._on_point(
+        "En hoe lang loopt fase 2? (Hoeveel mag bij symbiose?)"))
+    assert (shown[0].passage.chunk.id, shown[0].start) == ("r", 0)
+    shown = display_order(best_first, answerer._on_point(
+        "En dan? (Hoeveel mag bij symbiose?)"))  # no words of its own: the subject's
     assert (shown[0].passage.chunk.id, shown[0].start) == ("p", rule)
 
     # a quote keeps the sentence after it that says what it means by example
