@@ -383,12 +383,16 @@ class ExtractiveAnswerer:
         holds one of the question's words (frame words such as "toolkit" or "rapport", which
         say which document, do not count). For a follow-up joined with its subject, the
         follow-up's own words: "En wanneer komt die wetswijziging dan?" opens with the
-        wetswijziging, not with the regeling the question before it was about."""
+        wetswijziging, not with the regeling the question before it was about. A document's
+        own question ("Dan gaat het bijvoorbeeld over: is er een grens aan …?") states nothing:
+        it never counts."""
         own = follow_up_of(question)
         terms = set(self.index.query_terms(own)) - frame_stems() if own else set()
         terms = terms or set(self.index.query_terms(question)) - frame_stems()
 
         def on_point(c: Candidate) -> bool:
+            if sentence_end(c.text).endswith("?"):
+                return False
             heading = (c.passage.chunk.section or "").rsplit(" > ", 1)[-1]
             return bool(terms & (set(analyze(c.text)) | set(analyze(heading))))
 

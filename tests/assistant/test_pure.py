@@ -407,6 +407,12 @@ def test_quotes_are_statements_shown_once_and_whole():
     shown = display_order(best_first, answerer._on_point(
         "En dan? (Hoeveel mag bij symbiose?)"))  # no words of its own: the subject's
     assert (shown[0].passage.chunk.id, shown[0].start) == ("p", rule)
+    # a document's own question holds the words and says nothing: it does not open the answer
+    asks = "Hoe lang loopt fase 2 eigenlijk?"
+    s = Passage(Chunk("s", "w.txt", "Werkagenda", asks, None, 0, len(asks), 4), 0.9)
+    shown = display_order([Candidate(s, 0, 0, len(asks), 1.0), *best_first],
+                          answerer._on_point("Hoe lang loopt fase 2?"))
+    assert [c.passage.chunk.id for c in shown][:2] == ["r", "s"]
 
     # a quote keeps the sentence after it that says what it means by example
     from assistant.extractive import _with_continuation
