@@ -44,8 +44,8 @@ class RetrievalSettings(BaseModel):
     rrf_k: int = 60
     dense_weight: float = 1.0
     # BM25 a little ahead of the dense ranking: 1.3-1.5 gain MRR and citation hits on the
-    # dev, team and probe questions pooled, 1.1-1.2 nearly nothing (docs/experiments.md,
-    # twenty-third round)
+    # dev, team and probe questions pooled, 1.1-1.2 nearly nothing; on the corpus set as PDFs
+    # it neither gains nor loses (docs/experiments.md, twenty-third round)
     lexical_weight: float = 1.3
     # a third ranking: chunks by the BM25 rank of their whole section (0 turns it off)
     section_weight: float = 0.5

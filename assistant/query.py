@@ -186,12 +186,15 @@ def condense(question: str, history: Sequence[Turn]) -> str:
     return f"{question} ({subject})"
 
 
-# what ``condense`` makes of a follow-up: "<follow-up>? (<subject>)"
-_CONDENSED = re.compile(r"(.+\?)\s*\((.+)\)\s*", re.DOTALL)
+# what ``condense`` makes of a follow-up: "<follow-up>? (<subject>)"; the first "? (" ends the
+# follow-up, as the subject may hold brackets of its own
+_CONDENSED = re.compile(r"(.+?\?)\s*\((.+)\)\s*", re.DOTALL)
 
 
 def follow_up_of(query: str) -> str | None:
     """The follow-up as typed, when ``query`` is one that ``condense`` joined with its subject
-    ("En wie betaalt dat? (Mag mijn zoon deels naar een gewone school?)"); else None."""
+    ("En wie betaalt dat? (Mag mijn zoon deels naar een gewone school?)"); else None. A
+    question typed with a note in brackets after it reads the same way ("Wat is een TLV?
+    (toelaatbaarheidsverklaring)"): callers use it only to weigh what the question asks."""
     m = _CONDENSED.fullmatch(query)
     return m.group(1) if m else None

@@ -174,6 +174,7 @@ def test_follow_ups_are_condensed_with_the_previous_subject():
     assert follow_up_of(condense("en wie betaalt dat?", history)) == "en wie betaalt dat?"
     assert follow_up_of(standalone) is None
     assert follow_up_of("Waarom doen de leraren (AOb, CNV) niet mee?") is None
+    assert follow_up_of("En dan? (Waarom doen de leraren (AOb, CNV) niet mee?)") == "En dan?"
 
 
 @pytest.mark.parametrize("question", [
